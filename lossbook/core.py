@@ -99,7 +99,8 @@ def mul_zero_safe(coefficient: ArrayLike, value: ArrayLike) -> ArrayLike:
     targets: an outcome with target probability 0 contributes nothing, whatever was predicted for it.
     """
     xp = namespace(coefficient, value)
-    return xp.where(coefficient == 0, xp.zeros_like(value), coefficient * value)
+    zero = coefficient == 0
+    return coefficient * xp.where(zero, xp.zeros_like(value), value)
 
 
 def binary_cross_entropy(
