@@ -11,7 +11,7 @@ Symbols follow the book's notation: ``y`` a target, ``p`` a probability, ``z`` a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def _sp():
     return sympy
 
 
-@lru_cache(maxsize=None)
+@cache
 def symbol(name: str) -> sympy.Symbol:
     """The book's SymPy symbol ``name``: real, and positive for probabilities ``p`` and weights ``w``."""
     sp = _sp()
@@ -46,7 +46,10 @@ def binary_cross_entropy(y: sympy.Expr, p: sympy.Expr) -> sympy.Expr:
 
 
 def binary_cross_entropy_with_logits(y: sympy.Expr, z: sympy.Expr, w: sympy.Expr = 1) -> sympy.Expr:
-    r""":math:`-[\,w\,y \log\sigma(z) + (1 - y)\log(1 - \sigma(z))\,]`: BCE of a logit, positive weight ``w``."""
+    r"""BCE of a logit ``z`` with weight ``w`` on the positive term.
+
+    .. math:: -\bigl[\,w\,y \log\sigma(z) + (1 - y)\log(1 - \sigma(z))\,\bigr]
+    """
     sp = _sp()
     s = sigmoid(z)
     return -(w * y * sp.log(s) + (1 - y) * sp.log(1 - s))
