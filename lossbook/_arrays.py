@@ -74,4 +74,6 @@ def as_array_like(x: ArrayLike, reference: ArrayLike) -> ArrayLike:
 
 def as_array_result(xp, value: ArrayLike) -> ArrayLike:
     """Make a reduced value an array of the input's kind (NumPy reductions return NumPy scalars)."""
+    if is_torch(value):
+        return value  # already a 0-d tensor; asarray would only warn about requires_grad
     return xp.asarray(value)

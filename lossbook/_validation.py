@@ -23,6 +23,11 @@ def _shape(x: ArrayLike) -> tuple[int, ...]:
     return tuple(int(n) for n in x.shape)
 
 
+def _float(value: ArrayLike) -> float:
+    """A 0-d array as a Python float; torch tensors are detached first (no autograd warning)."""
+    return float(value.detach() if hasattr(value, "detach") else value)
+
+
 def check_real_floating(name: str, x: ArrayLike) -> None:
     """Raise ``TypeError`` unless ``x`` holds real floating-point numbers."""
     if not is_real_floating(x):
@@ -81,7 +86,7 @@ def check_in_closed_interval(
     """Raise ``ValueError`` unless every value of ``x`` lies in ``[low, high]``; ``hint`` explains why."""
     if x.shape and 0 in _shape(x):
         return
-    lo, hi = float(xp.min(x)), float(xp.max(x))
+    lo, hi = _float(xp.min(x)), _float(xp.max(x))
     if lo < low or hi > high:
         message = (
             f"argument `{name}`: expected values in [{low:g}, {high:g}], received values from "
@@ -116,7 +121,7 @@ def warn_if_all_in_unit_interval(name: str, x: ArrayLike, xp, *, advice: str) ->
     """
     if math.prod(x.shape) < 2:
         return
-    if float(xp.min(x)) >= 0.0 and float(xp.max(x)) <= 1.0:
+    if _float(xp.min(x)) >= 0.0 and _float(xp.max(x)) <= 1.0:
         warnings.warn(
             f"argument `{name}`: every value lies in [0, 1], so these look like probabilities, but "
             f"they are being treated as logits. {advice}",

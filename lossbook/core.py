@@ -58,10 +58,11 @@ def sigmoid(x: ArrayLike) -> ArrayLike:
 
     With :math:`e = e^{-|x|} \le 1`: :math:`\sigma(x) = 1/(1 + e)` for :math:`x \ge 0` and
     :math:`e/(1 + e)` for :math:`x < 0`. Neither branch can overflow, so neither branch can poison
-    autograd with ``inf * 0 = nan``.
+    autograd with ``inf * 0 = nan``. (:math:`-|x|` is selected with ``where`` rather than ``abs``,
+    whose autograd derivative at 0 is 0, which would make the gradient at :math:`x = 0` vanish.)
     """
     xp = namespace(x)
-    e = xp.exp(-xp.abs(x))
+    e = xp.exp(xp.where(x >= 0, -x, x))
     return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
@@ -97,10 +98,12 @@ def mul_zero_safe(coefficient: ArrayLike, value: ArrayLike) -> ArrayLike:
 
     This is the convention :math:`0 \log 0 = 0` that makes cross-entropy well defined for hard
     targets: an outcome with target probability 0 contributes nothing, whatever was predicted for it.
+    Only infinite values meeting a zero coefficient are replaced (by 0, before multiplying), so the
+    derivative with respect to ``coefficient`` is ``value`` wherever that is finite, even at 0.
     """
     xp = namespace(coefficient, value)
-    zero = coefficient == 0
-    return coefficient * xp.where(zero, xp.zeros_like(value), value)
+    zero_times_infinity = (coefficient == 0) & xp.isinf(value)
+    return coefficient * xp.where(zero_times_infinity, xp.zeros_like(value), value)
 
 
 def binary_cross_entropy(

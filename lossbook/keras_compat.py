@@ -200,7 +200,7 @@ def reduce_weighted_values(
         sample_weight = xp.astype(sample_weight, values.dtype)
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
         _check_sample_weight(values, sample_weight)
-        values = values * sample_weight
+        values = as_array_result(xp, values * sample_weight)  # NumPy makes 0-d * 0-d a scalar
     if reduction in (None, "none") or tuple(values.shape) in ((), (0,)):
         return values
     total = xp.sum(values)

@@ -68,6 +68,16 @@ def reduce_elementwise(values: ArrayLike, reduction: str) -> ArrayLike:
     return as_array_result(xp, reduced)
 
 
+def weight_and_reduce(loss: ArrayLike, weight: ArrayLike | None, reduction: str) -> ArrayLike:
+    """Multiply element-wise losses by PyTorch's ``weight`` (if any), then apply ``reduction``.
+
+    Note that ``"mean"`` divides by the number of elements, not by the sum of the weights.
+    """
+    if weight is not None:
+        loss = loss * weight
+    return reduce_elementwise(loss, reduction)
+
+
 def _check_binary_pair(input: ArrayLike, target: ArrayLike, xp) -> None:
     check_real_floating("input", input)
     check_real_floating("target", target)
@@ -123,9 +133,7 @@ def binary_cross_entropy(
     reduction = reduction_from_legacy(size_average, reduce, reduction)
     check_choice("reduction", reduction, REDUCTIONS)
     loss = core.binary_cross_entropy(target, input, log_floor=TORCH_LOG_FLOOR)
-    if weight is not None:
-        loss = loss * weight
-    return reduce_elementwise(loss, reduction)
+    return weight_and_reduce(loss, weight, reduction)
 
 
 def binary_cross_entropy_with_logits(
@@ -163,6 +171,4 @@ def binary_cross_entropy_with_logits(
     reduction = reduction_from_legacy(size_average, reduce, reduction)
     check_choice("reduction", reduction, REDUCTIONS)
     loss = core.binary_cross_entropy_with_logits(target, input, pos_weight=pos_weight)
-    if weight is not None:
-        loss = loss * weight
-    return reduce_elementwise(loss, reduction)
+    return weight_and_reduce(loss, weight, reduction)

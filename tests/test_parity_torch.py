@@ -1,0 +1,322 @@
+"""Parity of :mod:`lossbook.torch_compat` with ``torch.nn.functional``: values and autograd gradients.
+
+Contract (DESIGN.md, "Parity"): values and gradients equal PyTorch's within 1e-9 relative in float64
+(2e-6 in float32, a few float32 ulps), for every reduction and keyword, for NumPy and torch input.
+
+Two deliberate differences are handled explicitly, not by loosening every comparison:
+
+* PyTorch's logit loss cancels for confident correct predictions: its absolute error is a few ulps of
+  ``|x|`` (``cancellation_atol``), so the logit loss is compared to that absolute bound on top of the
+  relative tolerance (in float64 the bound is ~1e-13 at ``|x| = 100``; it matters at the edge logits
+  and, in float32, for a few random ones). lossbook's accuracy there is tested in test_accuracy.
+* PyTorch's hand-written backward of ``binary_cross_entropy`` divides by ``max(p(1 - p), 1e-12)``;
+  lossbook differentiates the clamped formula. Gradient parity is asserted where ``p(1 - p) >= 1e-12``
+  and the difference at ``p = 0`` and ``p = 1`` is pinned down by its own test.
+
+Gradients are compared as vector-Jacobian products with a random cotangent, so every element of the
+gradient is checked, not just their sum. They are compared with a normwise bound
+(``normwise_atol``) on top of the relative tolerance, because a gradient such as ``sigmoid(x) - y``
+rounds to a few ulps of 1 wherever it nearly cancels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from _helpers import (
+    as_numpy,
+    assert_close,
+    assert_same_kind,
+    cancellation_atol,
+    normwise_atol,
+    reduce_like,
+)
+
+from lossbook import torch_compat
+
+LOSSES = {
+    "binary_cross_entropy": (torch_compat.binary_cross_entropy, F.binary_cross_entropy),
+    "binary_cross_entropy_with_logits": (
+        torch_compat.binary_cross_entropy_with_logits,
+        F.binary_cross_entropy_with_logits,
+    ),
+}
+SHAPES = [(), (5,), (4, 3), (2, 3, 4)]
+REDUCTIONS = ("none", "mean", "sum")
+DTYPES = [torch.float64, torch.float32]
+RTOL = {torch.float64: 1e-9, torch.float32: 2e-6}
+LEGACY_FLAGS = {
+    # (size_average, reduce): the reduction they select, per PyTorch's documentation: reduce=False
+    # means no reduction; otherwise size_average=False means a sum; anything else (None = True) a mean.
+    (None, False): "none",
+    (True, False): "none",
+    (False, False): "none",
+    (None, True): "mean",
+    (True, None): "mean",
+    (True, True): "mean",
+    (False, None): "sum",
+    (False, True): "sum",
+}
+
+
+def weight_shapes(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Weight shapes PyTorch broadcasts without enlarging the input: full, per class ``(C,)``, per row."""
+    candidates = [shape, shape[-1:], (*shape[:-1], 1)] if shape else [shape]
+    return list(dict.fromkeys(candidates))
+
+
+WEIGHT_CASES = [(shape, None) for shape in SHAPES] + [(s, w) for s in SHAPES for w in weight_shapes(s)]
+
+
+def random_arrays(name: str, shape, seed: int, **extra_shapes) -> dict[str, np.ndarray]:
+    """Random inputs: probabilities in [0.001, 0.999] (where ``p(1 - p) >= 1e-12``) or logits of
+    scale 4, targets uniform in [0, 1], and positive weights of the requested shapes."""
+    rng = np.random.default_rng(seed)
+    if name == "binary_cross_entropy":
+        input = rng.uniform(0.001, 0.999, size=shape)
+    else:
+        input = rng.normal(scale=4.0, size=shape)
+    arrays = {"input": input, "target": rng.uniform(0.0, 1.0, size=shape)}
+    for key, extra_shape in extra_shapes.items():
+        if extra_shape is not None:
+            arrays[key] = rng.uniform(0.2, 2.0, size=extra_shape)
+    return arrays
+
+
+def evaluate(function, arrays, dtype, differentiate, **kwargs):
+    """``function(**arrays, **kwargs)`` on fresh torch leaves, with the vector-Jacobian product of a
+    fixed random cotangent with respect to each name in ``differentiate``."""
+    leaves = {
+        key: torch.tensor(value, dtype=dtype, requires_grad=key in differentiate)
+        for key, value in arrays.items()
+    }
+    loss = function(**leaves, **kwargs)
+    cotangent = torch.tensor(np.random.default_rng(99).normal(size=tuple(loss.shape)), dtype=dtype)
+    grads = torch.autograd.grad(loss, [leaves[key] for key in differentiate], grad_outputs=cotangent)
+    return loss, dict(zip(differentiate, grads, strict=True))
+
+
+def pytorch_value_atol(name: str, arrays: dict[str, np.ndarray], dtype, reduction: str):
+    """0 for the probability loss. For the logit loss, PyTorch's absolute error bound (its terms are
+    ``pos_weight * |x|`` at most, times ``weight``), reduced like the loss."""
+    if name != "binary_cross_entropy_with_logits":
+        return 0.0
+    bound = cancellation_atol(arrays["input"], dtype) * np.maximum(arrays.get("pos_weight", 1.0), 1.0)
+    return reduce_like(bound * arrays.get("weight", 1.0), reduction)
+
+
+def assert_parity(ours, reference, dtype, *, value_atol=0.0, mask=None) -> None:
+    """Values, then each gradient (restricted to ``mask`` where given), against the reference."""
+    (value, grads), (ref_value, ref_grads) = ours, reference
+    assert value.dtype == ref_value.dtype
+    assert_close(value, ref_value, rtol=RTOL[dtype], atol=value_atol)
+    for key, grad in grads.items():
+        keep = np.ones(grad.shape, dtype=bool) if mask is None else mask
+        ref = as_numpy(ref_grads[key])[keep]
+        assert_close(
+            as_numpy(grad)[keep],
+            ref,
+            rtol=RTOL[dtype],
+            atol=normwise_atol(ref, dtype),
+            what=f"gradient w.r.t. {key}",
+        )
+
+
+def assert_matches_pytorch(name, arrays, dtype, reduction, *, mask=None) -> None:
+    """lossbook's and PyTorch's ``name`` on the same arrays: values, and gradients w.r.t. the input
+    and the target (PyTorch differentiates both; it refuses gradients w.r.t. its weights)."""
+    ours, theirs = LOSSES[name]
+    grads = ("input", "target")
+    assert_parity(
+        evaluate(ours, arrays, dtype, grads, reduction=reduction),
+        evaluate(theirs, arrays, dtype, grads, reduction=reduction),
+        dtype,
+        value_atol=pytorch_value_atol(name, arrays, dtype, reduction),
+        mask=mask,
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(("shape", "weight_shape"), WEIGHT_CASES, ids=str)
+@pytest.mark.parametrize("name", LOSSES)
+def test_values_and_gradients_match_pytorch_for_every_reduction_and_weight(
+    name, shape, weight_shape, reduction, dtype
+):
+    arrays = random_arrays(name, shape, seed=len(shape), weight=weight_shape)
+    assert_matches_pytorch(name, arrays, dtype, reduction)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_bce_with_logits_matches_pytorch_with_pos_weight_per_class(shape, reduction, dtype):
+    """``pos_weight`` of shape (C,), one weight per class along the last axis, with and without ``weight``."""
+    name = "binary_cross_entropy_with_logits"
+    for weight_shape in (None, shape):
+        arrays = random_arrays(name, shape, seed=7, pos_weight=shape[-1:], weight=weight_shape)
+        assert_matches_pytorch(name, arrays, dtype, reduction)
+
+
+def weighted_bce_reference(input, target, weight, reduction):
+    """PyTorch's documented definition, ``weight`` times the unweighted loss, built from PyTorch's own
+    loss: PyTorch refuses to differentiate with respect to ``weight``, this lets autograd do it."""
+    return reduce_torch(F.binary_cross_entropy(input, target, reduction="none") * weight, reduction)
+
+
+def weighted_bce_with_logits_reference(input, target, weight, pos_weight, reduction):
+    r"""PyTorch's documented formula :math:`-w[p_c\,y\log\sigma(x) + (1 - y)\log(1 - \sigma(x))]`, built
+    from ``F.logsigmoid`` (PyTorch refuses to differentiate its loss w.r.t. ``weight``/``pos_weight``)."""
+    per_element = -(pos_weight * target * F.logsigmoid(input) + (1 - target) * F.logsigmoid(-input))
+    return reduce_torch(per_element * weight, reduction)
+
+
+def reduce_torch(values, reduction):
+    return {"none": values, "mean": values.mean(), "sum": values.sum()}[reduction]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(("shape", "weight_shape"), [c for c in WEIGHT_CASES if c[1] is not None], ids=str)
+def test_gradients_wrt_weight_and_pos_weight_match_autograd_of_pytorchs_definition(
+    shape, weight_shape, reduction
+):
+    dtype = torch.float64
+    arrays = random_arrays("binary_cross_entropy", shape, seed=3, weight=weight_shape)
+    grads = ("input", "target", "weight")
+    assert_parity(
+        evaluate(torch_compat.binary_cross_entropy, arrays, dtype, grads, reduction=reduction),
+        evaluate(weighted_bce_reference, arrays, dtype, grads, reduction=reduction),
+        dtype,
+    )
+    arrays = random_arrays(
+        "binary_cross_entropy_with_logits", shape, seed=4, weight=weight_shape, pos_weight=shape[-1:]
+    )
+    grads = ("input", "target", "weight", "pos_weight")
+    assert_parity(
+        evaluate(torch_compat.binary_cross_entropy_with_logits, arrays, dtype, grads, reduction=reduction),
+        evaluate(weighted_bce_with_logits_reference, arrays, dtype, grads, reduction=reduction),
+        dtype,
+    )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", LOSSES)
+def test_numpy_input_gives_a_numpy_result_equal_to_pytorchs_value(name, reduction):
+    ours, theirs = LOSSES[name]
+    arrays = random_arrays(name, (4, 3), seed=11, weight=(3,))
+    result = ours(**arrays, reduction=reduction)
+    assert_same_kind(result, arrays["input"])
+    expected = theirs(**{key: torch.from_numpy(value) for key, value in arrays.items()}, reduction=reduction)
+    atol = pytorch_value_atol(name, arrays, torch.float64, reduction)
+    assert_close(result, expected, rtol=RTOL[torch.float64], atol=atol)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("name", LOSSES)
+def test_torch_input_gives_a_torch_result_of_the_same_dtype(name, dtype):
+    ours, _ = LOSSES[name]
+    arrays = random_arrays(name, (4, 3), seed=12)
+    tensors = {key: torch.tensor(value, dtype=dtype) for key, value in arrays.items()}
+    for reduction in REDUCTIONS:
+        assert_same_kind(ours(**tensors, reduction=reduction), tensors["input"])
+
+
+@pytest.mark.parametrize(("size_average", "reduce"), LEGACY_FLAGS)
+@pytest.mark.parametrize("name", LOSSES)
+def test_legacy_size_average_and_reduce_flags_select_the_same_reduction_as_pytorch(
+    name, size_average, reduce
+):
+    """The legacy flags win over ``reduction`` in both libraries (the result equals a call with the
+    reduction they select); lossbook says they are deprecated with a DeprecationWarning, PyTorch with a
+    UserWarning."""
+    ours, theirs = LOSSES[name]
+    arrays = random_arrays(name, (4, 3), seed=13)
+    flags = {"size_average": size_average, "reduce": reduce, "reduction": "none"}
+    grads = ("input", "target")
+    with pytest.warns(DeprecationWarning, match="size_average and reduce are deprecated"):
+        mine = evaluate(ours, arrays, torch.float64, grads, **flags)
+    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
+        reference = evaluate(theirs, arrays, torch.float64, grads, **flags)
+    reduction = LEGACY_FLAGS[size_average, reduce]
+    atol = pytorch_value_atol(name, arrays, torch.float64, reduction)
+    assert_parity(mine, reference, torch.float64, value_atol=atol)
+    assert_parity(mine, evaluate(ours, arrays, torch.float64, grads, reduction=reduction), torch.float64)
+
+
+# --------------------------------------------------------------------------------------------------
+# Edge inputs: probabilities exactly 0 and 1, logits up to ±100
+# --------------------------------------------------------------------------------------------------
+
+EDGE_PROBABILITIES = [0.0, 1e-300, 1e-13, 1e-12, 1e-6, 0.5, 1 - 1e-6, 1 - 1e-13, 1.0]
+EDGE_LOGITS = [-100.0, -60.0, -40.0, -36.0, -20.0, -1.0, 0.0, 1.0, 20.0, 36.0, 40.0, 60.0, 100.0]
+EDGE_TARGETS = [0.0, 0.5, 1.0]
+
+
+def edge_grid(inputs) -> dict[str, np.ndarray]:
+    """Every edge input against every edge target (targets 0, 1/2 and 1), as arrays of one shape."""
+    input, target = np.meshgrid(np.asarray(inputs), np.asarray(EDGE_TARGETS), indexing="ij")
+    return {"input": input, "target": target}
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_matches_pytorch_at_probabilities_0_and_1_and_near_them(reduction, dtype):
+    """Values everywhere (both clamp each log at -100, so p = 0 and p = 1 give a loss of 100 or 0);
+    gradients where ``p(1 - p) >= 1e-12``, the region where PyTorch's backward is the true derivative."""
+    arrays = edge_grid(EDGE_PROBABILITIES)
+    p = torch.tensor(arrays["input"], dtype=dtype).double().numpy()  # as rounded to dtype
+    assert_matches_pytorch("binary_cross_entropy", arrays, dtype, reduction, mask=p * (1 - p) >= 1e-12)
+
+
+def test_bce_gradient_at_probabilities_0_and_1_is_the_finite_derivative_of_the_clamped_formula():
+    r"""The documented difference from PyTorch at :math:`p \in \{0, 1\}`.
+
+    lossbook differentiates :math:`\ell = -[y \max(\log p, -100) + (1 - y)\max(\log(1 - p), -100)]`,
+    whose clamped logs have slope 0, so
+    :math:`\partial\ell/\partial p = -y\,[\log p > -100]/p + (1 - y)\,[\log(1 - p) > -100]/(1 - p)` and
+    :math:`\partial\ell/\partial y = -\max(\log p, -100) + \max(\log(1 - p), -100)`: finite everywhere.
+    PyTorch's backward is :math:`(p - y)/\max(p(1 - p), 10^{-12})` (of order 1e12 here) and its target
+    gradient uses the unclamped logs (infinite here).
+    """
+    arrays = {"input": np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0]), "target": np.array(EDGE_TARGETS * 2)}
+    p, y = arrays["input"], arrays["target"]
+    grads = ("input", "target")
+    kwargs = {"reduction": "sum"}
+    _, ours = evaluate(torch_compat.binary_cross_entropy, arrays, torch.float64, grads, **kwargs)
+    _, theirs = evaluate(F.binary_cross_entropy, arrays, torch.float64, grads, **kwargs)
+    cotangent = float(np.random.default_rng(99).normal())  # the scalar cotangent ``evaluate`` uses
+
+    with np.errstate(divide="ignore"):
+        log_p, log_1mp = np.maximum(np.log(p), -100.0), np.maximum(np.log1p(-p), -100.0)
+        slope_p = np.where(np.log(p) > -100.0, np.divide(1.0, p, where=p > 0, out=np.zeros_like(p)), 0.0)
+        slope_1mp = np.where(
+            np.log1p(-p) > -100.0, np.divide(1.0, 1 - p, where=p < 1, out=np.zeros_like(p)), 0.0
+        )
+    clamped_input_gradient = cotangent * (-y * slope_p + (1 - y) * slope_1mp)
+    clamped_target_gradient = cotangent * (-log_p + log_1mp)
+    pytorch_epsilon = float(np.float32(1e-12))  # ATen's EPSILON is a C float: 9.9999998e-13
+    pytorch_input_gradient = cotangent * (p - y) / np.maximum(p * (1 - p), pytorch_epsilon)
+
+    assert np.all(np.isfinite(as_numpy(ours["input"]))) and np.all(np.isfinite(as_numpy(ours["target"])))
+    assert_close(ours["input"], clamped_input_gradient, rtol=1e-15, what="lossbook's input gradient")
+    assert_close(ours["target"], clamped_target_gradient, rtol=1e-15, what="lossbook's target gradient")
+    assert_close(theirs["input"], pytorch_input_gradient, rtol=1e-15, what="PyTorch's input gradient")
+    assert np.all(np.isinf(as_numpy(theirs["target"])))
+    assert not np.any(np.isclose(as_numpy(ours["input"]), as_numpy(theirs["input"]))), (
+        "lossbook and PyTorch were expected to differ at every one of these points"
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("pos_weight", [None, (0.5, 1.0, 3.0)], ids=["no pos_weight", "pos_weight"])
+def test_bce_with_logits_matches_pytorch_at_large_logits_up_to_pytorchs_cancellation(
+    pos_weight, reduction, dtype
+):
+    """Logits of ±100, ±60, ±40, ±36, ±20, ±1 and 0 against targets 0, 1/2 and 1: relative parity plus
+    PyTorch's absolute error bound (``pytorch_value_atol``), because for ``x = -100, y = 0`` PyTorch
+    returns 0 where the loss is 3.7e-44, and at ``x = -20`` it keeps only 7 of 16 digits."""
+    arrays = edge_grid(EDGE_LOGITS) | ({} if pos_weight is None else {"pos_weight": np.array(pos_weight)})
+    assert_matches_pytorch("binary_cross_entropy_with_logits", arrays, dtype, reduction)
