@@ -57,7 +57,9 @@ browser:
 
 refresh: setup
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $(NB)
+	  --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
+	  --NotebookExporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \
+	  --CoalesceStreamsPreprocessor.enabled=True $(NB)
 
 clean:
 	rm -rf _build
