@@ -34,8 +34,11 @@ class Entry:
     formula: str
     """LaTeX of the per-element loss, in the book's notation."""
     keras: str | None
-    """Name in ``keras.losses`` (function), with the keyword that selects this form if any."""
+    """Name of the function in ``keras.losses``."""
     keras_class: str | None
+    """Name of the class in ``keras.losses``."""
+    keras_options: str | None
+    """The keyword arguments that select this form in Keras (e.g. ``"from_logits=True"``), if any."""
     torch: str | None
     """Name in ``torch.nn.functional``."""
     tensorflow: str | None
@@ -84,6 +87,7 @@ _ENTRIES: tuple[Entry, ...] = (
         formula=r"-\bigl[\,y \log p + (1 - y)\log(1 - p)\,\bigr]",
         keras="binary_crossentropy",
         keras_class="BinaryCrossentropy",
+        keras_options=None,
         torch="binary_cross_entropy",
         tensorflow=None,
         chapter=_BINARY_CHAPTER,
@@ -97,8 +101,9 @@ _ENTRIES: tuple[Entry, ...] = (
         title="Binary cross-entropy (logits)",
         family="classification",
         formula=r"(1 - y)\operatorname{softplus}(z) + y\operatorname{softplus}(-z)",
-        keras="binary_crossentropy(from_logits=True)",
-        keras_class="BinaryCrossentropy(from_logits=True)",
+        keras="binary_crossentropy",
+        keras_class="BinaryCrossentropy",
+        keras_options="from_logits=True",
         torch="binary_cross_entropy_with_logits",
         tensorflow="sigmoid_cross_entropy_with_logits",
         chapter=_BINARY_CHAPTER,
@@ -124,18 +129,24 @@ def get(key: str) -> Entry:
 
 
 def names_table(chapter: str | None = None) -> list[dict[str, str]]:
-    """Rows of the "names across frameworks" table (all entries, or one chapter's), as strings."""
+    """Rows of the "names across frameworks" table (all entries, or one chapter's), as Markdown cells."""
+
+    def code(name: str | None) -> str:
+        return f"`{name}`" if name else "—"
+
     rows = []
     for entry in _ENTRIES:
         if chapter is not None and entry.chapter != chapter:
             continue
+        keras = " / ".join(code(n) for n in (entry.keras, entry.keras_class) if n) or "—"
+        if entry.keras_options:
+            keras += f" with `{entry.keras_options}`"
         rows.append(
             {
                 "Loss": entry.title,
-                "Keras function": f"keras.losses.{entry.keras}" if entry.keras else "—",
-                "Keras class": f"keras.losses.{entry.keras_class}" if entry.keras_class else "—",
-                "PyTorch": f"torch.nn.functional.{entry.torch}" if entry.torch else "—",
-                "TensorFlow op": f"tf.nn.{entry.tensorflow}" if entry.tensorflow else "—",
+                "Keras (`keras.losses`)": keras,
+                "PyTorch (`torch.nn.functional`)": code(entry.torch),
+                "TensorFlow (`tf.nn`)": code(entry.tensorflow),
             }
         )
     return rows

@@ -7,6 +7,7 @@ compares a notebook's re-executed text outputs with the committed ones.
 from __future__ import annotations
 
 import inspect
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -82,6 +83,11 @@ def show_equation(lhs: str, rhs: Any) -> None:
 
         rhs = latex(rhs)
     show_math(f"{lhs} = {rhs}")
+
+
+def print_wrapped(text: str, width: int = 88) -> None:
+    """Print ``text`` wrapped at ``width`` columns (long messages, such as errors, stay readable)."""
+    print(textwrap.fill(str(text), width=width, subsequent_indent="    "))
 
 
 def print_rows(rows: Iterable[Sequence[Any]], header: Sequence[str]) -> None:

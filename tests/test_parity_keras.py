@@ -13,15 +13,17 @@ also uses 2e-5; lossbook's float64 results are checked against an exact float64 
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import keras
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from _helpers import as_numpy, assert_close, assert_same_kind, cancellation_atol
 
-from lossbook import keras_compat
+from lossbook import catalog, keras_compat
 
 RTOL = 2e-5
 N, T, C = 6, 4, 3
@@ -260,3 +262,16 @@ def test_logits_of_plus_minus_60_match_keras_up_to_its_cancellation(label_smooth
     kwargs = {"from_logits": True, "label_smoothing": label_smoothing}
     result = assert_function_matches_keras(y_true, y_pred, **kwargs)
     assert_close(result, exact_binary_crossentropy(y_true, y_pred, **kwargs), rtol=RTOL)
+
+
+def test_every_framework_name_in_the_catalog_exists_in_keras_and_pytorch():
+    """The book's name tables are generated from the catalog, so every name in it must be real."""
+    for entry in catalog.entries():
+        for name in (entry.keras, entry.keras_class):
+            if name is not None:
+                assert callable(getattr(keras.losses, name, None)), f"keras.losses.{name} does not exist"
+        if entry.keras_options is not None:
+            keyword = entry.keras_options.split("=")[0]
+            assert keyword in inspect.signature(getattr(keras.losses, entry.keras)).parameters
+        if entry.torch is not None:
+            assert callable(getattr(F, entry.torch, None)), f"F.{entry.torch} does not exist"

@@ -116,6 +116,26 @@ def test_every_image_on_a_chapter_page_loads(visit, path):
     assert not broken, f"images that did not load on {path}: {broken}"
 
 
+# Runs in the page: prose (not code) lines that look like a Markdown table left unrendered.
+RAW_MARKDOWN_TABLE_JS = r"""
+() => {
+  const prose = document.querySelector("article.bd-article").cloneNode(true);
+  prose.querySelectorAll("pre, code, script, mjx-container").forEach((el) => el.remove());
+  // A delimiter row |---|---| (smart quotes may have turned --- into an em dash).
+  return [...prose.textContent.matchAll(/\|\s*(?:-{3,}|\u2014)\s*\|[^\n]{0,60}/g)].map((m) => m[0]);
+}
+"""
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_markdown_tables_printed_by_a_chapter_render_as_tables(visit, path):
+    # lossbook.display.show_table outputs Markdown; the book must parse it (nb_render_markdown_format).
+    page = visit(path).page
+    assert page.locator("article.bd-article .output table, article.bd-article .cell_output table").count() > 0
+    raw = page.evaluate(RAW_MARKDOWN_TABLE_JS)
+    assert not raw, f"unrendered Markdown table on {path}: {raw[:3]}"
+
+
 def test_solution_dropdowns_start_closed_and_open_when_their_title_is_clicked(visit):
     # sphinx-exercise renders `:class: dropdown` as <div class="solution dropdown admonition"> (not a
     # <details>); sphinx-togglebutton's JS hides everything after the title and adds a .toggle-button
