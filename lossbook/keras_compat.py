@@ -58,9 +58,9 @@ def clip_probabilities(y_pred: ArrayLike) -> ArrayLike:
     """Clip to ``[EPSILON, 1 - EPSILON]`` in ``y_pred``'s own dtype, as Keras does.
 
     In float32, ``1 - 1e-7`` is not representable and rounds to ``1 - 2**-23`` (0.99999988), so the
-    upper clip is about twice as far from 1 as the lower one is from 0: a prediction of exactly 1
-    for a negative example costs ``-log(2**-23) = 15.94``, while a prediction of exactly 0 for a
-    positive one costs ``-log(1e-7) = 16.12``.
+    upper clip lies farther from 1 (1.19e-7) than the lower one from 0 (1e-7): a prediction of
+    exactly 1 for a negative example costs ``-log(2**-23) = 15.94``, while a prediction of exactly 0
+    for a positive one costs ``-log(1e-7) = 16.12``.
     """
     xp = namespace(y_pred)
     low = xp.full_like(y_pred, EPSILON)
