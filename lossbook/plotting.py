@@ -32,7 +32,7 @@ STYLE = {
 def use_book_style() -> None:
     """Apply the book's matplotlib style and ask Jupyter for PNG figures."""
     import matplotlib as mpl
-    from cycler import cycler
+    from matplotlib import cycler
 
     mpl.rcParams.update(STYLE)
     mpl.rcParams["axes.prop_cycle"] = cycler(color=list(PALETTE))
