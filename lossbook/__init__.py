@@ -7,6 +7,7 @@ Submodules (imported on first use, so ``import lossbook`` stays fast):
 * :mod:`lossbook.torch_compat`: PyTorch's functional losses on top of core;
 * :mod:`lossbook.symbolic`: SymPy definitions and derived gradients;
 * :mod:`lossbook.catalog`: one entry per loss, the source of the book's generated tables;
+* :mod:`lossbook.reference`: 50-digit mpmath references, the yardstick of every accuracy claim;
 * :mod:`lossbook.plotting`, :mod:`lossbook.display`: the book's figures and printed tables.
 """
 
@@ -25,14 +26,26 @@ __all__ = [
     "display",
     "keras_compat",
     "plotting",
+    "reference",
     "symbolic",
     "torch_compat",
 ]
 
-_SUBMODULES = {"catalog", "core", "display", "keras_compat", "plotting", "symbolic", "torch_compat"}
+_SUBMODULES = {
+    "catalog", "core", "display", "keras_compat", "plotting", "reference", "symbolic", "torch_compat"
+}
 
 if TYPE_CHECKING:
-    from lossbook import catalog, core, display, keras_compat, plotting, symbolic, torch_compat
+    from lossbook import (
+        catalog,
+        core,
+        display,
+        keras_compat,
+        plotting,
+        reference,
+        symbolic,
+        torch_compat,
+    )
 
 
 def __getattr__(name: str):

@@ -22,9 +22,10 @@ import torch.nn.functional as F
 from _helpers import ARRAY_KINDS, as_numpy
 
 from lossbook import core, torch_compat
+from lossbook import reference as mpref
 
 MAX_ULPS = 4.0
-DIGITS = 50
+DIGITS = mpref.DIGITS
 
 RNG = np.random.default_rng(2024)
 LOGITS = np.concatenate(
@@ -49,29 +50,6 @@ PROBABILITIES = np.concatenate(
 """Probabilities in (0, 1): named points, uniform, log-uniform down to 1e-300, and close to 1."""
 
 TARGET_CASES = {"0": 0.0, "1": 1.0, "0.3": 0.3, "random": None}
-
-
-def mp_softplus(x: mpmath.mpf) -> mpmath.mpf:
-    return mpmath.log1p(mpmath.exp(x))
-
-
-def mp_sigmoid(x: mpmath.mpf) -> mpmath.mpf:
-    return 1 / (1 + mpmath.exp(-x))
-
-
-def mp_bce_with_logits(y: mpmath.mpf, z: mpmath.mpf, w: mpmath.mpf) -> mpmath.mpf:
-    """w y softplus(-z) + (1 - y) softplus(z), exactly (the positive term weighted by ``w``)."""
-    return w * y * mp_softplus(-z) + (1 - y) * mp_softplus(z)
-
-
-def mp_bce(y: mpmath.mpf, p: mpmath.mpf) -> mpmath.mpf:
-    return -(y * mpmath.log(p) + (1 - y) * mpmath.log1p(-p))
-
-
-def exact(function, *arrays: np.ndarray) -> list[mpmath.mpf]:
-    """``function`` at each element, in 50-digit arithmetic from the exact values of the float64 inputs."""
-    with mpmath.workdps(DIGITS):
-        return [function(*(mpmath.mpf(float(v)) for v in values)) for values in zip(*arrays, strict=True)]
 
 
 def assert_within_ulps(name: str, computed, references: list[mpmath.mpf]) -> float:
@@ -103,14 +81,14 @@ def targets_for(case: str, size: int) -> np.ndarray:
 @pytest.mark.parametrize(
     ("name", "function", "reference"),
     [
-        ("softplus", core.softplus, mp_softplus),
-        ("log_sigmoid", core.log_sigmoid, lambda x: -mp_softplus(-x)),
-        ("sigmoid", core.sigmoid, mp_sigmoid),
+        ("softplus", core.softplus, mpref.softplus),
+        ("log_sigmoid", core.log_sigmoid, lambda x: -mpref.softplus(-x)),
+        ("sigmoid", core.sigmoid, mpref.sigmoid),
     ],
     ids=["softplus", "log_sigmoid", "sigmoid"],
 )
 def test_core_building_blocks_are_within_4_ulps_of_mpmath(name, function, reference, kind):
-    assert_within_ulps(f"core.{name}", function(ARRAY_KINDS[kind](LOGITS)), exact(reference, LOGITS))
+    assert_within_ulps(f"core.{name}", function(ARRAY_KINDS[kind](LOGITS)), mpref.exact(reference, LOGITS))
 
 
 @pytest.mark.parametrize("kind", ARRAY_KINDS)
@@ -131,7 +109,9 @@ def test_bce_with_logits_is_within_4_ulps_of_mpmath_for_every_logit_from_minus_8
         to_array(LOGITS), to_array(y), reduction="none", **extra
     )
     assert_within_ulps(
-        "torch_compat.binary_cross_entropy_with_logits", computed, exact(mp_bce_with_logits, y, LOGITS, w)
+        "torch_compat.binary_cross_entropy_with_logits",
+        computed,
+        mpref.exact(mpref.binary_cross_entropy_with_logits, y, LOGITS, w),
     )
 
 
@@ -141,7 +121,8 @@ def test_core_bce_of_probabilities_is_within_4_ulps_of_mpmath_down_to_1e_300(tar
     y = targets_for(target, PROBABILITIES.size)
     to_array = ARRAY_KINDS[kind]
     computed = core.binary_cross_entropy(to_array(y), to_array(PROBABILITIES))
-    assert_within_ulps("core.binary_cross_entropy", computed, exact(mp_bce, y, PROBABILITIES))
+    expected = mpref.exact(mpref.binary_cross_entropy, y, PROBABILITIES)
+    assert_within_ulps("core.binary_cross_entropy", computed, expected)
 
 
 def autograd(function, x: np.ndarray) -> torch.Tensor:
@@ -154,16 +135,16 @@ def autograd(function, x: np.ndarray) -> torch.Tensor:
 @pytest.mark.parametrize(
     ("name", "function", "derivative"),
     [
-        ("softplus", core.softplus, mp_sigmoid),
-        ("log_sigmoid", core.log_sigmoid, lambda x: mp_sigmoid(-x)),
-        ("sigmoid", core.sigmoid, lambda x: mp_sigmoid(x) * mp_sigmoid(-x)),
+        ("softplus", core.softplus, mpref.sigmoid),
+        ("log_sigmoid", core.log_sigmoid, lambda x: mpref.sigmoid(-x)),
+        ("sigmoid", core.sigmoid, lambda x: mpref.sigmoid(x) * mpref.sigmoid(-x)),
     ],
     ids=["softplus", "log_sigmoid", "sigmoid"],
 )
 def test_autograd_derivatives_of_the_building_blocks_are_within_4_ulps_of_mpmath(name, function, derivative):
     """softplus' = sigmoid(x), log_sigmoid' = sigmoid(-x), sigmoid' = sigmoid(x) sigmoid(-x): finite at
     every logit (no inf * 0) and correct at x = 0 exactly (where d|x|/dx is 0 in autograd)."""
-    assert_within_ulps(f"d/dx core.{name}", autograd(function, LOGITS), exact(derivative, LOGITS))
+    assert_within_ulps(f"d/dx core.{name}", autograd(function, LOGITS), mpref.exact(derivative, LOGITS))
 
 
 @pytest.mark.parametrize("target", [0.0, 1.0])
@@ -175,7 +156,7 @@ def test_autograd_derivative_of_bce_with_logits_for_hard_targets_is_within_4_ulp
         lambda z: torch_compat.binary_cross_entropy_with_logits(z, y, reduction="none"), LOGITS
     )
     # sigmoid(z) - 1 written as -sigmoid(-z): at z = 100 the difference would cancel 44 of the 50 digits
-    expected = exact(lambda z: mp_sigmoid(z) if target == 0.0 else -mp_sigmoid(-z), LOGITS)
+    expected = mpref.exact(lambda z: mpref.sigmoid(z) if target == 0.0 else -mpref.sigmoid(-z), LOGITS)
     assert_within_ulps("d/dz torch_compat.binary_cross_entropy_with_logits", computed, expected)
 
 
@@ -183,7 +164,7 @@ def test_at_logit_minus_100_and_target_0_pytorch_returns_0_and_lossbook_the_true
     """The book's showcase: the true loss is softplus(-100) = 3.7e-44; PyTorch's rearrangement
     (1 - y) z - log sigmoid(z) = -100 + 100 rounds it to exactly 0.0, lossbook keeps every digit."""
     z, y = torch.tensor([-100.0], dtype=torch.float64), torch.tensor([0.0], dtype=torch.float64)
-    reference = exact(mp_bce_with_logits, np.zeros(1), np.array([-100.0]), np.ones(1))
+    reference = mpref.exact(mpref.binary_cross_entropy_with_logits, [0.0], [-100.0], [1.0])
     theirs = F.binary_cross_entropy_with_logits(z, y, reduction="none")
     assert theirs.item() == 0.0
     ours = torch_compat.binary_cross_entropy_with_logits(z, y, reduction="none")
