@@ -128,3 +128,73 @@ def warn_if_all_in_unit_interval(name: str, x: ArrayLike, xp, *, advice: str) ->
             LikelyMistakeWarning,
             stacklevel=3,
         )
+
+
+def check_integer(name: str, x: ArrayLike) -> None:
+    """Raise ``TypeError`` unless ``x`` holds integers (class indices)."""
+    if "int" not in float_dtype_name(x):
+        raise TypeError(
+            f"argument `{name}`: expected integer class indices, received dtype {float_dtype_name(x)}. "
+            "Probability (soft or one-hot) targets must have the shape of the input"
+        )
+
+
+def check_class_indices(name: str, target: ArrayLike, xp, num_classes: int, ignore: int | None) -> None:
+    """Raise ``ValueError`` unless every index lies in ``[0, num_classes)`` or equals ``ignore``."""
+    if 0 in _shape(target):
+        return
+    counted = target if ignore is None else xp.where(target == ignore, xp.zeros_like(target), target)
+    lo, hi = int(xp.min(counted)), int(xp.max(counted))
+    if lo < 0 or hi >= num_classes:
+        also = f" (or the ignored index {ignore})" if ignore is not None else ""
+        raise ValueError(
+            f"argument `{name}`: expected class indices in [0, {num_classes - 1}]{also}, "
+            f"received values from {lo} to {hi}"
+        )
+
+
+def rows_look_like_probabilities(x: ArrayLike, xp, axis: int) -> bool:
+    """True when every value lies in [0, 1] and every row along ``axis`` sums to 1 (within 1e-3).
+
+    Rows of a single value are never taken for probabilities (a softmax over one output is always 1).
+    """
+    if x.shape[axis] < 2 or 0 in _shape(x):
+        return False
+    if _float(xp.min(x)) < 0.0 or _float(xp.max(x)) > 1.0:
+        return False
+    return _float(xp.max(xp.abs(xp.sum(x, axis=axis) - 1.0))) <= 1e-3
+
+
+def warn_if_rows_are_probabilities(name: str, x: ArrayLike, xp, axis: int, *, advice: str) -> None:
+    """Warn when values meant to be logits look like a softmax output (:func:`rows_look_like_probabilities`).
+
+    Feeding a softmax output to a loss that applies softmax again runs without error and returns a
+    loss that is wrong and nearly flat, so the model barely learns.
+    """
+    if rows_look_like_probabilities(x, xp, axis):
+        warnings.warn(
+            f"argument `{name}`: every row lies in [0, 1] and sums to 1, so these look like probabilities "
+            f"(a softmax output), but they are being treated as logits. {advice}",
+            LikelyMistakeWarning,
+            stacklevel=3,
+        )
+
+
+def warn_if_not_log_probabilities(name: str, x: ArrayLike, xp, axis: int) -> None:
+    """Warn when values meant to be log-probabilities are positive (no log-probability is).
+
+    Probabilities (rows in [0, 1] summing to 1) and logits are the two usual culprits; the message
+    says which one the values look like.
+    """
+    if 0 in _shape(x) or _float(xp.max(x)) <= 0.0:
+        return
+    if rows_look_like_probabilities(x, xp, axis):
+        looks_like = "probabilities (rows in [0, 1] summing to 1): take their log first"
+    else:
+        looks_like = "logits: pass them to cross_entropy, which applies log_softmax itself"
+    warnings.warn(
+        f"argument `{name}`: expected log-probabilities (all <= 0), received values up to "
+        f"{_float(xp.max(x)):.6g}. These look like {looks_like}",
+        LikelyMistakeWarning,
+        stacklevel=3,
+    )

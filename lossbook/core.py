@@ -342,7 +342,7 @@ def absolute_error(target: ArrayLike, prediction: ArrayLike) -> ArrayLike:
     return xp.abs(target - prediction)
 
 
-def poisson_nll(target: ArrayLike, rate: ArrayLike) -> ArrayLike:
+def poisson_nll(target: ArrayLike, rate: ArrayLike, epsilon: float = 0.0) -> ArrayLike:
     r"""Poisson negative log-likelihood of a count :math:`y` at rate :math:`\lambda`, without :math:`\log y!`.
 
     .. math:: \ell(y, \lambda) = \lambda - y \log\lambda
@@ -351,9 +351,12 @@ def poisson_nll(target: ArrayLike, rate: ArrayLike) -> ArrayLike:
     with :math:`0 \log 0 = 0` (:func:`xlogy`), so a zero count at rate 0 costs 0. Minimised over
     :math:`\lambda` at :math:`\lambda = y`. The dropped :math:`\log y!` does not depend on the prediction.
 
+    ``epsilon`` is added inside the logarithm only, :math:`\lambda - y\log(\lambda + \epsilon)`: the guard
+    against :math:`\log 0` that Keras (``epsilon = 1e-7``) and PyTorch (``eps = 1e-8``) apply.
+
     Reference: Nelder and Wedderburn, "Generalized linear models", JRSS A 135(3), 1972.
     """
-    return rate - xlogy(target, rate)
+    return rate - xlogy(target, rate + epsilon if epsilon else rate)
 
 
 def poisson_nll_with_log_rate(target: ArrayLike, log_rate: ArrayLike) -> ArrayLike:

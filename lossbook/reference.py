@@ -3,8 +3,14 @@
 These are the yardstick for every accuracy claim of the book: the test suite measures lossbook (and the
 frameworks) against them in units in the last place, and chapters print them beside the float64 values.
 The formulas are the plain mathematical definitions; at 50 digits no rearrangement is needed for inputs
-a float64 can hold. Inputs are taken as the exact values of the given floats. mpmath is imported on
-first use.
+a float64 can hold, with one exception: a logarithm of :math:`1 + s` with :math:`s` below
+:math:`10^{-50}` (a confident softmax, where :math:`s = e^{-700}`) would round :math:`1 + s` to 1, so the
+K-outcome references factor out the largest term and use ``log1p``, which is exact algebra, not an
+approximation. Inputs are taken as the exact values of the given floats. mpmath is imported on first use.
+
+Scalar references (:func:`softplus`, :func:`poisson_nll`, ...) take mpmath numbers; evaluate them over
+arrays with :func:`exact`. Row references (:func:`logsumexp`, :func:`softmax`, ...) take sequences of
+numbers (one row of K logits); evaluate them over the rows of an array with :func:`exact_rows`.
 """
 
 from __future__ import annotations
@@ -44,6 +50,91 @@ def binary_cross_entropy_with_logits(y, z, w=1):
     return w * y * softplus(-z) + (1 - y) * softplus(z)
 
 
+def _row(values) -> list:
+    """The exact values of a row of numbers (floats, ints or mpmath numbers), as mpmath numbers."""
+    mp = _mp()
+    return [mp.mpf(v) for v in values]
+
+
+def _max_and_rest(row) -> tuple[Any, Any]:
+    r"""``(m, s)`` with :math:`m = \max_j x_j` and :math:`s = \sum_{j \ne k} e^{x_j - m}` for one maximal
+    position :math:`k`, so that :math:`\sum_j e^{x_j} = e^{m}(1 + s)` exactly."""
+    mp = _mp()
+    m = max(row)
+    k = row.index(m)
+    s = mp.fsum(mp.exp(v - m) for j, v in enumerate(row) if j != k and v != -mp.inf)
+    return m, s
+
+
+def logsumexp(row):
+    r""":math:`\log \sum_j e^{x_j}`, as :math:`m + \log(1 + s)` (see :func:`_max_and_rest`).
+
+    ``log1p`` keeps the value :math:`10^{-300}` of a row such as ``[0, -690]``, which the plain
+    :math:`\log(e^0 + e^{-690})` would round to 0 at 50 digits. A row of :math:`-\infty` gives
+    :math:`-\infty`.
+    """
+    mp = _mp()
+    row = _row(row)
+    m, s = _max_and_rest(row)
+    return m if mp.isinf(m) else m + mp.log1p(s)
+
+
+def log_softmax(row) -> list:
+    r""":math:`\log\operatorname{softmax}(x)_i = (x_i - m) - \log(1 + s)` for each :math:`i`, a list.
+
+    Both terms are at most 0, so nothing cancels; an entry of :math:`-\infty` gives :math:`-\infty`.
+    """
+    mp = _mp()
+    row = _row(row)
+    m, s = _max_and_rest(row)
+    log_normaliser = mp.log1p(s)
+    return [(v - m) - log_normaliser for v in row]
+
+
+def softmax(row) -> list:
+    r""":math:`e^{x_i} / \sum_j e^{x_j}` for each :math:`i`, a list (the plain definition: at 50 digits
+    :math:`e^{x}` is held for any float64 :math:`x`, e.g. :math:`e^{-10^5}`)."""
+    mp = _mp()
+    exponentials = [mp.exp(v) for v in _row(row)]
+    total = mp.fsum(exponentials)
+    return [e / total for e in exponentials]
+
+
+def softmax_cross_entropy(target_row, logit_row):
+    r""":math:`-\sum_k y_k \log\operatorname{softmax}(z)_k`, with :math:`0 \cdot \log 0 = 0`."""
+    mp = _mp()
+    terms = zip(_row(target_row), log_softmax(logit_row), strict=True)
+    return -mp.fsum(y * log_q for y, log_q in terms if y != 0)
+
+
+def sparse_softmax_cross_entropy(label, logit_row):
+    r""":math:`-\log\operatorname{softmax}(z)_c` for the integer class ``label`` :math:`c`."""
+    return -log_softmax(logit_row)[int(label)]
+
+
+def poisson_nll(y, rate):
+    r""":math:`\lambda - y \log\lambda` (no :math:`\log y!`), with :math:`0 \cdot \log 0 = 0`."""
+    mp = _mp()
+    return rate if y == 0 else rate - y * mp.log(rate)
+
+
+def poisson_nll_with_log_rate(y, eta):
+    r""":math:`e^{\eta} - y\,\eta`, the same loss at :math:`\lambda = e^{\eta}`."""
+    return _mp().exp(eta) - y * eta
+
+
+def log_factorial(y):
+    r""":math:`\log y! = \log\Gamma(y + 1)`, exactly (to :data:`DIGITS` digits), for real :math:`y \ge 0`."""
+    return _mp().loggamma(y + 1)
+
+
+def stirling_term(y):
+    r"""Stirling's :math:`y \log y - y + \tfrac12\log(2\pi y)` for :math:`y > 1`, else 0: the
+    approximation of :math:`\log y!` that PyTorch adds with ``full=True`` (:math:`\pi` to 50 digits)."""
+    mp = _mp()
+    return y * mp.log(y) - y + mp.log(2 * mp.pi * y) / 2 if y > 1 else mp.mpf(0)
+
+
 def exact(function: Callable[..., Any], *arrays: Sequence[float]) -> list:
     """``function`` at each element of ``arrays`` (NumPy arrays or lists of equal length), as mpmath
     numbers with :data:`DIGITS` digits, from the exact values of the float inputs."""
@@ -55,3 +146,18 @@ def exact(function: Callable[..., Any], *arrays: Sequence[float]) -> list:
 def exact_float(function: Callable[..., Any], *values: float) -> float:
     """``function`` at one point, in :data:`DIGITS`-digit arithmetic, rounded once to a float64."""
     return float(exact(function, *([v] for v in values))[0])
+
+
+def exact_rows(function: Callable[..., Any], *arrays) -> list:
+    """``function`` at each row (last axis) of ``arrays`` (arrays of equal leading shape; an array
+    with one axis fewer, such as integer labels, gives one value per row), in :data:`DIGITS`-digit
+    arithmetic, from the exact values of the inputs. Rows are taken in C order; returns a flat list
+    (of numbers, or of lists for :func:`softmax` and :func:`log_softmax`)."""
+    import numpy as np
+
+    mp = _mp()
+    arrays = [np.asarray(a) for a in arrays]
+    rows = np.shape(arrays[0])[:-1]
+    flat = [a.reshape(-1, a.shape[-1]) if a.ndim == len(rows) + 1 else a.reshape(-1) for a in arrays]
+    with mp.workdps(DIGITS):
+        return [function(*(a[i].tolist() for a in flat)) for i in range(int(np.prod(rows)))]
