@@ -29,6 +29,12 @@ def namespace(*arrays: ArrayLike):
     silently would lose torch's autograd graph or move data between devices behind the caller's back.
     """
     present = [a for a in arrays if a is not None]
+    if not any(array_api_compat.is_array_api_obj(a) for a in present):
+        kinds = ", ".join(sorted({type(a).__name__ for a in present})) or "nothing"
+        raise TypeError(
+            f"expected NumPy arrays or torch tensors, received {kinds}: wrap plain numbers in "
+            "np.asarray(...) or torch.tensor(...) first"
+        )
     try:
         return array_api_compat.array_namespace(*present)
     except TypeError as error:

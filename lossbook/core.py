@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from lossbook._arrays import ArrayLike, namespace
+from lossbook._arrays import ArrayLike, is_torch, namespace
 
 __all__ = [
     "xlogy",
@@ -196,6 +196,23 @@ def two_sum(a: ArrayLike, b: ArrayLike) -> tuple[ArrayLike, ArrayLike]:
     return s, (a - (s_finite - b_virtual)) + (b - b_virtual)
 
 
+def _compensated_sum(e: ArrayLike) -> ArrayLike:
+    """The sum over the last axis of ``e`` (keepdims), with one rounding error instead of up to K - 1.
+
+    Pairwise summation in which each addition's rounding error is kept (:func:`two_sum`) and the errors
+    are added back at the end (Ogita, Rump and Oishi's Sum2, in pairwise order). A plain sum's error
+    would be the largest error in a softmax: 4.3 ulps in 3 of 5000 random rows of 2 to 50 logits.
+    """
+    xp = namespace(e)
+    errors = xp.zeros_like(e[..., :1])
+    while e.shape[-1] > 1:
+        half = e.shape[-1] // 2
+        s, error = two_sum(e[..., :half], e[..., half : 2 * half])
+        errors = errors + xp.sum(error, axis=-1, keepdims=True)
+        e = xp.concat([s, e[..., 2 * half :]], axis=-1)
+    return e + errors
+
+
 def _shifted_exponentials(x: ArrayLike) -> tuple[ArrayLike, ArrayLike, ArrayLike]:
     """The pieces of a stable softmax over the last axis of ``x``.
 
@@ -203,10 +220,17 @@ def _shifted_exponentials(x: ArrayLike) -> tuple[ArrayLike, ArrayLike, ArrayLike
     ``e_j = exp(x_j - m)`` computed from the *exact* difference (TwoSum), except at one maximal position
     per row, where ``e = expm1(0) = 0`` stands in for ``exp(0) - 1``. So the row sum of ``e`` is
     :math:`t = \\sum_j e^{x_j - m} - 1` to full relative precision, and the normaliser is
-    :math:`1 + t`. Writing the 1 as ``expm1`` keeps the autograd derivative of ``m`` exactly 0.
+    :math:`1 + t`; ``expm1`` gives the maximal entry its derivative :math:`e^0 = 1`.
+
+    ``m`` is a constant for autograd (detached): the result does not depend on the shift, and
+    differentiating through it would add and cancel terms of size 1 in which the derivative
+    :math:`e^{x_j - m}` of a far smaller entry is lost (64 ulps in the gradient of :func:`logsumexp`).
+    Detached, the gradient of :func:`logsumexp` is :math:`e^{x_j - m} / (1 + t)`, the softmax, to a few
+    ulps in every entry, and exactly 1/2 for each entry of a two-way tie.
     """
     xp = namespace(x)
     m = xp.max(x, axis=-1, keepdims=True)
+    m = m.detach() if is_torch(m) else m  # NumPy has no autograd
     m_finite = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
     d, d_error = two_sum(x, -m_finite)
     positions = xp.arange(x.shape[-1], device=getattr(x, "device", None))
@@ -236,7 +260,7 @@ def logsumexp(x: ArrayLike, axis: int = -1, keepdims: bool = False) -> ArrayLike
     xp = namespace(x)
     x = xp.moveaxis(x, axis, -1)
     m, e, _ = _shifted_exponentials(x)
-    lse = xp.where(xp.isfinite(m), m + xp.log1p(xp.sum(e, axis=-1, keepdims=True)), m)
+    lse = xp.where(xp.isfinite(m), m + xp.log1p(_compensated_sum(e)), m)
     return xp.moveaxis(lse, -1, axis) if keepdims else xp.squeeze(lse, axis=-1)
 
 
@@ -254,7 +278,7 @@ def log_softmax(x: ArrayLike, axis: int = -1) -> ArrayLike:
     xp = namespace(x)
     x = xp.moveaxis(x, axis, -1)
     m, e, _ = _shifted_exponentials(x)
-    log_normaliser = xp.log1p(xp.sum(e, axis=-1, keepdims=True))
+    log_normaliser = xp.log1p(_compensated_sum(e))
     return xp.moveaxis(-((m - x) + log_normaliser), -1, axis)
 
 
@@ -268,7 +292,7 @@ def softmax(x: ArrayLike, axis: int = -1) -> ArrayLike:
     x = xp.moveaxis(x, axis, -1)
     m, e, is_max = _shifted_exponentials(x)
     numerators = xp.where(is_max, 1.0 + e, e)
-    probabilities = numerators / (1.0 + xp.sum(e, axis=-1, keepdims=True))
+    probabilities = numerators / (1.0 + _compensated_sum(e))
     undefined = ~xp.isfinite(m)  # a row of -inf (0/0) or one holding +inf (inf/inf): NaN, as in PyTorch
     probabilities = xp.where(undefined, xp.full_like(probabilities, math.nan), probabilities)
     return xp.moveaxis(probabilities, -1, axis)

@@ -189,6 +189,11 @@ def lambdify(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Callable[...,
     return evaluate
 
 
+LATEX_NAMES = {"lam": r"\lambda"}
+"""Symbols whose Python-friendly name differs from their printed name (``lambda`` is a Python keyword)."""
+
+
 def latex(expr: sympy.Expr) -> str:
-    """LaTeX of ``expr``, for display in a chapter."""
-    return _sp().latex(expr)
+    """LaTeX of ``expr``, for display in a chapter (``lam`` prints as :math:`\\lambda`)."""
+    names = {symbol(name): printed for name, printed in LATEX_NAMES.items()}
+    return _sp().latex(expr, symbol_names=names)

@@ -213,7 +213,10 @@ def weighted_mean_and_reduce(loss: ArrayLike, weights: ArrayLike, reduction: str
     total = xp.sum(loss)
     if reduction == "sum":
         return as_array_result(xp, total)
-    return as_array_result(xp, total / xp.sum(weights))
+    denominator = xp.sum(weights)
+    nothing_counted = denominator == 0  # 0/0: NaN, computed without NumPy's division warning
+    safe = xp.where(nothing_counted, xp.ones_like(denominator), denominator)
+    return as_array_result(xp, xp.where(nothing_counted, xp.full_like(total, math.nan), total / safe))
 
 
 def _class_axis_last(input: ArrayLike, xp) -> ArrayLike:
@@ -483,7 +486,7 @@ def poisson_nll_loss(
     else:
         check_in_closed_interval(
             "input", input, xp, 0.0, math.inf,
-            hint="with log_input=False the input holds rates; log-rates need log_input=True",
+            hint="With log_input=False the input holds rates; log-rates need log_input=True",
         )
         loss = core.poisson_nll(target, input, epsilon=eps)
     if full:
