@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 DIGITS = 50
 """Significant decimal digits of every reference."""
 
@@ -48,6 +50,11 @@ def binary_cross_entropy(y, p):
 def binary_cross_entropy_with_logits(y, z, w=1):
     r""":math:`w\,y\operatorname{softplus}(-z) + (1 - y)\operatorname{softplus}(z)`."""
     return w * y * softplus(-z) + (1 - y) * softplus(z)
+
+
+def xlogy(x, y):
+    r""":math:`x \log y`, with :math:`0 \cdot \log y = 0` for every :math:`y \ge 0`."""
+    return _mp().mpf(0) if x == 0 else x * _mp().log(y)
 
 
 def _row(values) -> list:
@@ -114,13 +121,12 @@ def sparse_softmax_cross_entropy(label, logit_row):
 
 def poisson_nll(y, rate):
     r""":math:`\lambda - y \log\lambda` (no :math:`\log y!`), with :math:`0 \cdot \log 0 = 0`."""
-    mp = _mp()
-    return rate if y == 0 else rate - y * mp.log(rate)
+    return rate - xlogy(y, rate)
 
 
 def poisson_nll_with_log_rate(y, eta):
     r""":math:`e^{\eta} - y\,\eta`, the same loss at :math:`\lambda = e^{\eta}`."""
-    return _mp().exp(eta) - y * eta
+    return _mp().exp(eta) - (0 if y == 0 else y * eta)
 
 
 def log_factorial(y):
@@ -153,11 +159,9 @@ def exact_rows(function: Callable[..., Any], *arrays) -> list:
     with one axis fewer, such as integer labels, gives one value per row), in :data:`DIGITS`-digit
     arithmetic, from the exact values of the inputs. Rows are taken in C order; returns a flat list
     (of numbers, or of lists for :func:`softmax` and :func:`log_softmax`)."""
-    import numpy as np
-
     mp = _mp()
     arrays = [np.asarray(a) for a in arrays]
-    rows = np.shape(arrays[0])[:-1]
+    rows = max((a.shape for a in arrays), key=len)[:-1]
     flat = [a.reshape(-1, a.shape[-1]) if a.ndim == len(rows) + 1 else a.reshape(-1) for a in arrays]
     with mp.workdps(DIGITS):
         return [function(*(a[i].tolist() for a in flat)) for i in range(int(np.prod(rows)))]

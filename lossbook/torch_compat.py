@@ -336,12 +336,20 @@ def cross_entropy(
 
     Every :math:`-\log s` is computed by :func:`lossbook.core.log_softmax` as a sum of non-negative terms,
     so a confident correct prediction keeps its tiny loss (about :math:`e^{-300}` for a logit gap of 300)
-    where PyTorch returns 0. A softmax output passed as ``input`` triggers a ``LikelyMistakeWarning``.
+    where PyTorch returns 0. A softmax output passed as ``input`` triggers a ``LikelyMistakeWarning``,
+    and a single class (a softmax over one logit, always 1; PyTorch silently returns 0) raises.
 
     Reference: Bridle 1990 (softmax); Szegedy et al. 2016 (label smoothing, arXiv:1512.00567).
     """
     xp = namespace(input, target, weight)
     num_classes = _check_class_input(input, weight, xp)
+    if num_classes < 2:
+        raise ValueError(
+            f"argument `input`: cross_entropy needs one logit per class, at least 2 along the class axis; "
+            f"received input.shape={tuple(int(n) for n in input.shape)}. A softmax over a single logit is "
+            "always 1, so the loss is always 0 and nothing is learned: for one logit per example use "
+            "binary_cross_entropy_with_logits"
+        )
     label_smoothing = check_number_in_closed_interval("label_smoothing", label_smoothing, 0.0, 1.0)
     reduction = reduction_from_legacy(size_average, reduce, reduction)
     check_choice("reduction", reduction, REDUCTIONS)
