@@ -54,7 +54,11 @@ def softplus(x: ArrayLike) -> ArrayLike:
     pricing", NeurIPS 2000 (the name); Mächler, "Accurately computing log(1 - exp(-|a|))", 2012.
     """
     xp = namespace(x)
-    return xp.maximum(x, xp.zeros_like(x)) + xp.log1p(xp.exp(-xp.abs(x)))
+    nonnegative = x >= 0
+    # -|x| and max(x, 0) written with ``where``: autograd's derivative of abs at 0 is 0, which would make
+    # the second derivative at x = 0 vanish (it is 1/4).
+    minus_abs = xp.where(nonnegative, -x, x)
+    return xp.where(nonnegative, x, xp.zeros_like(x)) + xp.log1p(xp.exp(minus_abs))
 
 
 def log_sigmoid(x: ArrayLike) -> ArrayLike:

@@ -170,10 +170,16 @@ def hessian(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> sympy.Matrix:
     return sp.simplify(sp.hessian(expr, list(symbols)))
 
 
-def equivalent(a: sympy.Expr, b: sympy.Expr) -> bool:
-    """True when SymPy proves ``a - b`` simplifies to 0 (used to confirm a closed form on screen)."""
+def equivalent(a: sympy.Expr | sympy.Matrix, b: sympy.Expr | sympy.Matrix) -> bool:
+    """True when SymPy proves ``a - b`` simplifies to 0 (used to confirm a closed form on screen).
+
+    Matrices (a Hessian, say) are equivalent when their difference simplifies to the zero matrix.
+    """
     sp = _sp()
-    return sp.simplify(a - b) == 0
+    difference = sp.simplify(a - b)
+    if isinstance(difference, sp.MatrixBase):
+        return bool(difference.is_zero_matrix)
+    return difference == 0
 
 
 def lambdify(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Callable[..., object]:
