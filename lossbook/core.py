@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from lossbook._arrays import ArrayLike, is_torch, namespace
+from lossbook._arrays import ArrayLike, as_array_result, is_torch, namespace
 
 __all__ = [
     "xlogy",
@@ -317,7 +317,7 @@ def categorical_cross_entropy(target: ArrayLike, probability: ArrayLike, axis: i
     1948; Goodfellow, Bengio and Courville, *Deep Learning*, 2016, section 6.2.2.3.
     """
     xp = namespace(target, probability)
-    return -xp.sum(xlogy(target, probability), axis=axis)
+    return as_array_result(xp, -xp.sum(xlogy(target, probability), axis=axis))  # 0-d array, not a scalar
 
 
 def softmax_cross_entropy(target: ArrayLike, logits: ArrayLike, axis: int = -1) -> ArrayLike:
@@ -333,7 +333,7 @@ def softmax_cross_entropy(target: ArrayLike, logits: ArrayLike, axis: int = -1) 
     Reference: Bridle 1990; Bishop, *Pattern Recognition and Machine Learning*, 2006, eq. (4.108)-(4.109).
     """
     xp = namespace(target, logits)
-    return xp.sum(mul_zero_safe(target, -log_softmax(logits, axis=axis)), axis=axis)
+    return as_array_result(xp, xp.sum(mul_zero_safe(target, -log_softmax(logits, axis=axis)), axis=axis))
 
 
 def sparse_softmax_cross_entropy(labels: ArrayLike, logits: ArrayLike) -> ArrayLike:
@@ -347,7 +347,7 @@ def sparse_softmax_cross_entropy(labels: ArrayLike, logits: ArrayLike) -> ArrayL
     """
     xp = namespace(labels, logits)
     gathered = xp.take_along_axis(log_softmax(logits, axis=-1), xp.expand_dims(labels, axis=-1), axis=-1)
-    return -xp.squeeze(gathered, axis=-1)
+    return as_array_result(xp, -xp.squeeze(gathered, axis=-1))
 
 
 # --------------------------------------------------------------------------------------------------

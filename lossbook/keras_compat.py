@@ -166,6 +166,10 @@ def binary_crossentropy(
 def smooth_categorical_labels(y_true: ArrayLike, label_smoothing: float) -> ArrayLike:
     r"""Keras's categorical label smoothing: :math:`y \mapsto (1 - s)\,y + s/K` over :math:`K` classes.
 
+    Keras takes :math:`K` from the *last* axis of ``y_true`` even when the classes lie along another
+    ``axis``; lossbook does the same, so that the numbers match (put the classes last to avoid the
+    surprise).
+
     Reference: Szegedy et al. 2016 (arXiv:1512.00567), section 7.
     """
     if not label_smoothing:
@@ -227,7 +231,7 @@ def categorical_crossentropy(
     _refuse_single_class(y_pred, axis, "categorical_crossentropy")
     check_in_closed_interval("y_true", y_true, xp, 0.0, 1.0, hint="targets are class probabilities")
     _check_probabilities_or_logits(y_pred, xp, from_logits, axis)
-    y_true = xp.moveaxis(smooth_categorical_labels(xp.moveaxis(y_true, axis, -1), label_smoothing), -1, axis)
+    y_true = smooth_categorical_labels(y_true, label_smoothing)  # towards 1/shape[-1], whatever axis is
     if from_logits:
         return core.softmax_cross_entropy(y_true, y_pred, axis=axis)
     return core.categorical_cross_entropy(y_true, normalize_and_clip_probabilities(y_pred, axis), axis=axis)
@@ -289,7 +293,9 @@ def sparse_categorical_crossentropy(
             normalize_and_clip_probabilities(y_pred, -1), xp.expand_dims(labels, axis=-1), axis=-1
         )
         loss = -xp.log(xp.squeeze(picked, axis=-1))
-    return loss if counted is None else xp.where(counted, loss, xp.zeros_like(loss))
+    if counted is not None:
+        loss = xp.where(counted, loss, xp.zeros_like(loss))
+    return as_array_result(xp, loss)
 
 
 def mean_squared_error(y_true: ArrayLike, y_pred: ArrayLike) -> ArrayLike:

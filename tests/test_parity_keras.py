@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from _helpers import as_numpy, assert_close, assert_same_kind, cancellation_atol
 
-from lossbook import catalog, keras_compat
+from lossbook import catalog, keras_compat, torch_compat
 
 RTOL = 2e-5
 N, T, C = 6, 4, 3
@@ -127,13 +127,19 @@ SAMPLE_WEIGHTS = {
 ``mean_with_sample_weight``, which both libraries define as 0."""
 
 
-def assert_class_matches_keras(y_true, y_pred, sample_weight=None, **kwargs) -> None:
-    """lossbook's class and Keras's, built with the same keywords and called with the same arguments;
-    lossbook's result has the input's kind and the class's dtype (float32 unless ``dtype`` says)."""
-    result = keras_compat.BinaryCrossentropy(**kwargs)(y_true, y_pred, sample_weight=sample_weight)
-    expected = keras.losses.BinaryCrossentropy(**kwargs)(y_true, y_pred, sample_weight=sample_weight)
+def assert_class_matches_keras(
+    y_true, y_pred, sample_weight=None, *, loss="BinaryCrossentropy", per_sample_atol=None, **kwargs
+) -> None:
+    """lossbook's class ``loss`` and Keras's, built with the same keywords and called with the same
+    arguments; lossbook's result has the input's kind and the class's dtype (float32 unless ``dtype``
+    says). ``per_sample_atol`` bounds Keras's absolute error per sample (default: the binary logit
+    loss's cancellation bound, ``logit_atol``)."""
+    result = getattr(keras_compat, loss)(**kwargs)(y_true, y_pred, sample_weight=sample_weight)
+    expected = getattr(keras.losses, loss)(**kwargs)(y_true, y_pred, sample_weight=sample_weight)
     # The summed per-sample cancellation bound, times the largest weight, bounds every reduction.
-    bound = logit_atol(y_pred, kwargs.get("from_logits", False), kwargs.get("axis", -1))
+    bound = per_sample_atol
+    if bound is None:
+        bound = logit_atol(y_pred, kwargs.get("from_logits", False), kwargs.get("axis", -1))
     weight_scale = 1.0 if sample_weight is None else max(1.0, float(np.max(np.abs(as_numpy(sample_weight)))))
     assert_close(result, keras_value(expected), rtol=RTOL, atol=np.sum(bound) * weight_scale)
     dtype = kwargs.get("dtype") or "float32"
@@ -265,13 +271,43 @@ def test_logits_of_plus_minus_60_match_keras_up_to_its_cancellation(label_smooth
 
 
 def test_every_framework_name_in_the_catalog_exists_in_keras_and_pytorch():
-    """The book's name tables are generated from the catalog, so every name in it must be real."""
+    """The book's name tables are generated from the catalog, so every name in it must be real: in the
+    framework, and in lossbook's mirror of it. An option written as a keyword (``from_logits=True``,
+    ``log_input=False``) must be a parameter of the named function; other PyTorch options describe an
+    input convention (``probability targets``) and are prose."""
     for entry in catalog.entries():
         for name in (entry.keras, entry.keras_class):
             if name is not None:
                 assert callable(getattr(keras.losses, name, None)), f"keras.losses.{name} does not exist"
+                assert callable(getattr(keras_compat, name, None)), f"keras_compat.{name} does not exist"
         if entry.keras_options is not None:
             keyword = entry.keras_options.split("=")[0]
-            assert keyword in inspect.signature(getattr(keras.losses, entry.keras)).parameters
+            for name in filter(None, (entry.keras, entry.keras_class)):
+                parameters = inspect.signature(getattr(keras.losses, name)).parameters
+                assert keyword in parameters, f"keras.losses.{name} has no parameter {keyword}"
         if entry.torch is not None:
             assert callable(getattr(F, entry.torch, None)), f"F.{entry.torch} does not exist"
+            mirror = getattr(torch_compat, entry.torch, None)
+            assert callable(mirror), f"torch_compat.{entry.torch} does not exist"
+        if entry.torch_options is not None and "=" in entry.torch_options:
+            assert entry.torch is not None, f"{entry.key}: torch_options without a torch name"
+            keyword = entry.torch_options.split("=")[0]
+            for function in (getattr(F, entry.torch), getattr(torch_compat, entry.torch)):
+                parameters = inspect.signature(function).parameters
+                assert keyword in parameters, (
+                    f"{function.__module__}.{entry.torch} has no parameter {keyword}"
+                )
+
+
+KERAS_NAMES = [name for name in keras_compat.__all__ if hasattr(keras.losses, name)]
+
+
+@pytest.mark.parametrize("name", KERAS_NAMES)
+def test_every_keras_name_has_kerass_parameters_in_order_with_kerass_defaults(name):
+    """Same names, order and defaults as ``keras.losses.<name>`` (the function, or the class's __init__),
+    so a call written for Keras runs unchanged."""
+
+    def parameters(function):
+        return [(p.name, p.default) for p in inspect.signature(function).parameters.values()]
+
+    assert parameters(getattr(keras_compat, name)) == parameters(getattr(keras.losses, name))

@@ -21,6 +21,8 @@ rounds to a few ulps of 1 wherever it nearly cancels.
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 import torch
@@ -87,9 +89,14 @@ def random_arrays(name: str, shape, seed: int, **extra_shapes) -> dict[str, np.n
 
 def evaluate(function, arrays, dtype, differentiate, **kwargs):
     """``function(**arrays, **kwargs)`` on fresh torch leaves, with the vector-Jacobian product of a
-    fixed random cotangent with respect to each name in ``differentiate``."""
+    fixed random cotangent with respect to each name in ``differentiate``. Floating arrays become
+    tensors of ``dtype``; integer arrays (class indices) stay int64."""
     leaves = {
-        key: torch.tensor(value, dtype=dtype, requires_grad=key in differentiate)
+        key: torch.tensor(
+            value,
+            dtype=dtype if np.issubdtype(value.dtype, np.floating) else torch.int64,
+            requires_grad=key in differentiate,
+        )
         for key, value in arrays.items()
     }
     loss = function(**leaves, **kwargs)
@@ -108,12 +115,14 @@ def pytorch_value_atol(name: str, arrays: dict[str, np.ndarray], dtype, reductio
 
 
 def assert_parity(ours, reference, dtype, *, value_atol=0.0, mask=None) -> None:
-    """Values, then each gradient (restricted to ``mask`` where given), against the reference."""
+    """Values, then each gradient (restricted to ``mask`` where given: one boolean array for every
+    gradient, or a dict of them by argument name), against the reference."""
     (value, grads), (ref_value, ref_grads) = ours, reference
     assert value.dtype == ref_value.dtype
     assert_close(value, ref_value, rtol=RTOL[dtype], atol=value_atol)
     for key, grad in grads.items():
-        keep = np.ones(grad.shape, dtype=bool) if mask is None else mask
+        keep = mask.get(key) if isinstance(mask, dict) else mask
+        keep = np.ones(grad.shape, dtype=bool) if keep is None else keep
         ref = as_numpy(ref_grads[key])[keep]
         assert_close(
             as_numpy(grad)[keep],
@@ -243,6 +252,17 @@ def test_legacy_size_average_and_reduce_flags_select_the_same_reduction_as_pytor
     atol = pytorch_value_atol(name, arrays, torch.float64, reduction)
     assert_parity(mine, reference, torch.float64, value_atol=atol)
     assert_parity(mine, evaluate(ours, arrays, torch.float64, grads, reduction=reduction), torch.float64)
+
+
+@pytest.mark.parametrize("name", [name for name in torch_compat.__all__ if name != "REDUCTIONS"])
+def test_every_function_has_pytorchs_parameters_in_order_with_pytorchs_defaults(name):
+    """Same names, order and defaults as ``torch.nn.functional.<name>``, so a call written for PyTorch
+    (positional arguments included) runs unchanged."""
+
+    def parameters(function):
+        return [(p.name, p.default) for p in inspect.signature(function).parameters.values()]
+
+    assert parameters(getattr(torch_compat, name)) == parameters(getattr(F, name))
 
 
 # --------------------------------------------------------------------------------------------------
