@@ -7,6 +7,7 @@ copy, and any other external request fails the page (see conftest.py).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -16,10 +17,11 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-TOC = Path(__file__).resolve().parents[2] / "_toc.yml"
+ROOT = Path(__file__).resolve().parents[2]
+TOC = ROOT / "_toc.yml"
 
 BCE_CHAPTER = "book/02-classification/06-binary-cross-entropy.html"
-MATH_PAGES = ["book/index.html", BCE_CHAPTER]
+FRONT_PAGE = "book/index.html"
 SEARCH_PAGE = "search.html?q=cross-entropy"
 
 # Runs in the page: the state of the math in the article after MathJax has finished.
@@ -85,7 +87,7 @@ def chapter_pages() -> list[str]:
 
 def test_the_pages_these_tests_name_are_in_the_table_of_contents():
     pages = toc_pages()
-    for page in {*MATH_PAGES, BCE_CHAPTER}:
+    for page in (FRONT_PAGE, BCE_CHAPTER):
         assert page in pages, f"{page} is not in _toc.yml; update the browser test"
     assert chapter_pages(), "_toc.yml lists no numbered chapter (book/NN-part/NN-slug)"
 
@@ -96,7 +98,7 @@ def test_page_loads_without_console_errors_or_failed_requests(visit, path):
     assert not problems, f"{path}:\n  " + "\n  ".join(problems)
 
 
-@pytest.mark.parametrize("path", MATH_PAGES)
+@pytest.mark.parametrize("path", [FRONT_PAGE, *chapter_pages()])
 def test_math_is_typeset_by_the_local_mathjax(visit, path):
     opened = visit(path)
     assert "tex-mml-chtml.js" in opened.report.mathjax_served, "MathJax was not loaded from the local copy"
@@ -127,13 +129,27 @@ RAW_MARKDOWN_TABLE_JS = r"""
 """
 
 
+def markdown_tables_in_outputs(path: str) -> int:
+    """How many Markdown tables (``display.show_table``) the page's notebook stores among its outputs."""
+    notebook = ROOT / re.sub(r"\.html$", ".ipynb", path)
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    outputs = [output for cell in cells for output in cell.get("outputs", [])]
+    markdown = ["".join(output.get("data", {}).get("text/markdown", "")) for output in outputs]
+    return sum(bool(re.search(r"^\|(\s*-{3,}\s*\|)+\s*$", text, re.MULTILINE)) for text in markdown)
+
+
 @pytest.mark.parametrize("path", chapter_pages())
 def test_markdown_tables_printed_by_a_chapter_render_as_tables(visit, path):
     # lossbook.display.show_table outputs Markdown; the book must parse it (nb_render_markdown_format).
     page = visit(path).page
-    assert page.locator("article.bd-article .output table, article.bd-article .cell_output table").count() > 0
+    rendered = page.locator("article.bd-article .output table, article.bd-article .cell_output table").count()
+    assert rendered >= markdown_tables_in_outputs(path)
     raw = page.evaluate(RAW_MARKDOWN_TABLE_JS)
     assert not raw, f"unrendered Markdown table on {path}: {raw[:3]}"
+
+
+def test_the_chapters_store_markdown_table_outputs_for_the_table_test_to_check():
+    assert sum(markdown_tables_in_outputs(path) for path in chapter_pages()) > 0
 
 
 def test_solution_dropdowns_start_closed_and_open_when_their_title_is_clicked(visit):
