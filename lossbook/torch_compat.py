@@ -417,8 +417,16 @@ def _check_regression_pair(input: ArrayLike, target: ArrayLike, weight: ArrayLik
         check_no_nan("weight", weight, xp)
 
 
-def _regression_loss(loss: ArrayLike, weight: ArrayLike | None, reduction: str) -> ArrayLike:
-    r"""``mse_loss``/``l1_loss`` reductions: with ``weight``, ``"mean"`` is :math:`\sum w e / \sum w`."""
+def _pointwise_regression_loss(elementwise, input, target, weight, size_average, reduce, reduction):
+    r"""Validate, then ``elementwise(target, input)``, weighted and reduced as ``mse_loss``/``l1_loss`` do.
+
+    With ``weight``, ``"mean"`` is :math:`\sum w e / \sum w`; without, the plain mean.
+    """
+    xp = namespace(input, target, weight)
+    _check_regression_pair(input, target, weight, xp)
+    reduction = reduction_from_legacy(size_average, reduce, reduction)
+    check_choice("reduction", reduction, REDUCTIONS)
+    loss = elementwise(target, input)
     if weight is None:
         return reduce_elementwise(loss, reduction)
     return weighted_mean_and_reduce(loss * weight, weight, reduction)
@@ -439,11 +447,9 @@ def mse_loss(
     ``(N,)`` target silently becomes an ``(N, N)`` loss); lossbook raises instead. With ``weight``,
     ``"mean"`` is the weighted mean :math:`\sum_n w_n e_n / \sum_n w_n` (PyTorch 2.x).
     """
-    xp = namespace(input, target, weight)
-    _check_regression_pair(input, target, weight, xp)
-    reduction = reduction_from_legacy(size_average, reduce, reduction)
-    check_choice("reduction", reduction, REDUCTIONS)
-    return _regression_loss(core.squared_error(target, input), weight, reduction)
+    return _pointwise_regression_loss(
+        core.squared_error, input, target, weight, size_average, reduce, reduction
+    )
 
 
 def l1_loss(
@@ -455,11 +461,9 @@ def l1_loss(
     weight: ArrayLike | None = None,
 ) -> ArrayLike:
     r"""``torch.nn.functional.l1_loss``: :math:`\ell_n = w_n |x_n - y_n|`, otherwise as :func:`mse_loss`."""
-    xp = namespace(input, target, weight)
-    _check_regression_pair(input, target, weight, xp)
-    reduction = reduction_from_legacy(size_average, reduce, reduction)
-    check_choice("reduction", reduction, REDUCTIONS)
-    return _regression_loss(core.absolute_error(target, input), weight, reduction)
+    return _pointwise_regression_loss(
+        core.absolute_error, input, target, weight, size_average, reduce, reduction
+    )
 
 
 def poisson_nll_loss(
