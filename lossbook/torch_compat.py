@@ -302,7 +302,7 @@ def nll_loss(
     safe_target = xp.where(counted, target, xp.zeros_like(target))
     picked = xp.take_along_axis(log_probabilities, xp.expand_dims(safe_target, axis=-1), axis=-1)
     weights = _gather_class_weights(weight, safe_target, counted, xp, input)
-    loss = weights * -xp.squeeze(picked, axis=-1)
+    loss = core.mul_zero_safe(weights, -xp.squeeze(picked, axis=-1))  # ignored: weight 0, even at -inf
     return weighted_mean_and_reduce(loss, weights, reduction)
 
 
@@ -366,7 +366,7 @@ def cross_entropy(
     counted = target != ignore_index
     safe_target = xp.where(counted, target, xp.zeros_like(target))
     weights = _gather_class_weights(weight, safe_target, counted, xp, input)
-    loss = weights * core.sparse_softmax_cross_entropy(safe_target, logits)
+    loss = core.mul_zero_safe(weights, core.sparse_softmax_cross_entropy(safe_target, logits))
     if label_smoothing:
         negative_log_probabilities = -core.log_softmax(logits)
         if weight is not None:

@@ -22,6 +22,7 @@ gradients are compared with autograd of PyTorch's documented formula, built from
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -387,3 +388,22 @@ def test_cross_entropy_keeps_the_tiny_loss_where_pytorch_returns_0(target):
     assert float(theirs) == 0.0
     assert float(ours) > 0.0
     assert_close(ours, torch.tensor(math.exp(-300.3), dtype=torch.float64), rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["numpy", "torch"])
+def test_an_ignored_target_on_a_row_with_minus_infinity_counts_for_nothing_like_in_pytorch(kind):
+    """The ignored row's stand-in class has log-probability -inf; its weight 0 must not make 0 * inf = NaN,
+    nor raise NumPy's warning about it."""
+    log_probabilities = np.log([[0.0, 0.5, 0.5], [0.2, 0.3, 0.5]], where=[[False, True, True], [True] * 3],
+                               out=np.full((2, 3), -np.inf))
+    logits = np.array([[-np.inf, 0.0, 1.0], [0.2, 0.3, 0.5]])
+    target = np.array([-100, 1])
+    convert = torch.from_numpy if kind == "torch" else np.asarray
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours_nll = torch_compat.nll_loss(convert(log_probabilities), convert(target))
+        ours_ce = torch_compat.cross_entropy(convert(logits), convert(target))
+    theirs_nll = F.nll_loss(torch.from_numpy(log_probabilities), torch.from_numpy(target))
+    theirs_ce = F.cross_entropy(torch.from_numpy(logits), torch.from_numpy(target))
+    np.testing.assert_allclose(float(ours_nll), float(theirs_nll), rtol=1e-12)
+    np.testing.assert_allclose(float(ours_ce), float(theirs_ce), rtol=1e-12)
