@@ -41,6 +41,27 @@ def fmt_array(values: Any, digits: int = SIGNIFICANT_DIGITS) -> str:
     return "[" + ", ".join(fmt_array(v, digits) for v in array) + "]"
 
 
+def fmt_bound(value: float, bounds: Sequence[float] = (1e-15, 1e-12, 1e-9, 1e-6)) -> str:
+    """``"0"`` for 0, else ``"< b"`` for the smallest of ``bounds`` above ``value``, else :func:`fmt`.
+
+    For rounding errors and differences, whose digits vary from one CPU to the next: the printed bound
+    does not, as long as the value stays clear of it.
+    """
+    if value == 0:
+        return "0"
+    for bound in sorted(bounds):
+        if value < bound:
+            return f"< {bound:.0e}"
+    return fmt(value)  # also "nan" for a NaN
+
+
+def fmt_magnitude(value: float) -> str:
+    """The nearest power of ten of a positive ``value`` as text, e.g. ``"~1e-05"`` (``"0"`` for 0)."""
+    import math
+
+    return "0" if value == 0 else f"~1e{round(math.log10(abs(value))):+03d}"
+
+
 def markdown_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
     """A Markdown table of ``rows`` (dicts); numbers are formatted with :func:`fmt`."""
     if not rows:

@@ -165,3 +165,16 @@ def exact_rows(function: Callable[..., Any], *arrays) -> list:
     flat = [a.reshape(-1, a.shape[-1]) if a.ndim == len(rows) + 1 else a.reshape(-1) for a in arrays]
     with mp.workdps(DIGITS):
         return [function(*(a[i].tolist() for a in flat)) for i in range(int(np.prod(rows)))]
+
+
+def ulps_error(value: float, exact, dtype: Any = np.float64, scale: float | None = None) -> float:
+    """The error of ``value`` against an ``exact`` reference, in units in the last place.
+
+    The unit is ``np.spacing`` of ``|exact|`` rounded to ``dtype``, or of ``scale`` where given (the
+    accuracy tests pass the largest term of a formula whose terms cancel). The difference is taken in
+    :data:`DIGITS`-digit arithmetic, so the measure itself adds no rounding error that matters.
+    """
+    mp = _mp()
+    unit = np.spacing(np.abs(np.asarray(float(exact) if scale is None else scale, dtype=dtype)))
+    with mp.workdps(DIGITS):
+        return float(abs(mp.mpf(float(value)) - mp.mpf(exact)) / mp.mpf(float(unit)))

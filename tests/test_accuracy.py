@@ -62,8 +62,7 @@ def assert_within_ulps(name: str, computed, references: list[mpmath.mpf]) -> flo
         rounded = abs(float(reference))
         if rounded < np.finfo(np.float64).tiny:
             continue  # subnormal or zero: excluded, see the module docstring
-        with mpmath.workdps(DIGITS):
-            errors.append(float(abs(mpmath.mpf(value) - reference)) / float(np.spacing(rounded)))
+        errors.append(mpref.ulps_error(value, reference))
     assert len(errors) >= len(references) // 2, "most references should be normal numbers"
     worst = max(errors)
     assert worst <= MAX_ULPS, f"{name}: error of {worst:.2f} ulps exceeds {MAX_ULPS}"
@@ -171,3 +170,17 @@ def test_at_logit_minus_100_and_target_0_pytorch_returns_0_and_lossbook_the_true
     assert_within_ulps("torch_compat.binary_cross_entropy_with_logits", ours, reference)
     # softplus(-100) = log1p(e**-100) = e**-100 (1 - e**-100 / 2 + ...): e**-100 to all 16 digits
     assert math.isclose(ours.item(), math.exp(-100.0), rel_tol=4 * np.finfo(np.float64).eps)
+
+
+def test_ulps_error_counts_units_in_the_last_place_of_the_exact_value_or_of_a_given_scale():
+    with mpmath.workdps(DIGITS):
+        exact = mpmath.mpf(1) / 3
+        third = float(exact)
+        assert mpref.ulps_error(third, exact) < 0.5  # correctly rounded
+        assert mpref.ulps_error(np.nextafter(third, 1.0), exact) == pytest.approx(1.0, abs=0.5)
+        assert mpref.ulps_error(third + 3 * np.spacing(third), exact) == pytest.approx(3.0, abs=0.5)
+        assert mpref.ulps_error(1.0, mpmath.mpf(1), dtype=np.float32) == 0.0
+        # against a scale 2**10 times larger the same error is 2**10 times fewer ulps
+        assert mpref.ulps_error(third + 1024 * np.spacing(third), exact, scale=1024 * third) == pytest.approx(
+            1.0, abs=0.01
+        )

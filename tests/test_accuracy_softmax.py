@@ -60,7 +60,7 @@ def assert_within_ulps(name: str, computed, references: list, terms=None) -> Non
             scale = max(abs(float(reference)), term)
             if scale < TINY:
                 continue  # subnormal: excluded, see the module docstring
-            errors.append(float(abs(mpmath.mpf(value) - reference)) / float(np.spacing(scale)))
+            errors.append(mpref.ulps_error(value, reference, scale=scale))
     assert errors, f"{name}: no reference is a normal number"  # (at scale 1e3 most probabilities underflow)
     worst = max(errors)
     WORST_ULPS[name] = max(WORST_ULPS.get(name, 0.0), worst)

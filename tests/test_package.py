@@ -94,3 +94,30 @@ def test_fmt_accepts_a_one_element_tensor_and_never_prints_negative_zero():
     assert display.fmt(torch.tensor(math.pi)) == display.fmt(math.pi)
     assert display.fmt(-0.0) == "0"
     assert display.fmt(np.float64(-0.0)) == "0"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.0, "0"),
+        (3e-16, "< 1e-15"),
+        (1e-15, "< 1e-12"),
+        (5e-10, "< 1e-09"),
+        (2e-6, "2e-06"),
+        (math.nan, "nan"),
+    ],
+)
+def test_fmt_bound_prints_the_smallest_round_bound_above_the_value(value, expected):
+    assert display.fmt_bound(value) == expected
+
+
+def test_fmt_bound_takes_its_own_ladder_of_bounds():
+    assert display.fmt_bound(2e-7, bounds=(1e-6, 1e-15)) == "< 1e-06"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.0, "0"), (1.38e-5, "~1e-05"), (4e-5, "~1e-04"), (2.0, "~1e+00"), (-300.0, "~1e+02")],
+)
+def test_fmt_magnitude_prints_the_nearest_power_of_ten(value, expected):
+    assert display.fmt_magnitude(value) == expected
