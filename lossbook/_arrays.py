@@ -50,6 +50,11 @@ def is_torch(x: ArrayLike) -> bool:
     return array_api_compat.is_torch_array(x)
 
 
+def shape_of(x: ArrayLike) -> tuple[int, ...]:
+    """The shape of ``x`` as a tuple of Python ints (a torch ``Size`` prints differently)."""
+    return tuple(int(n) for n in x.shape)
+
+
 def float_dtype_name(x: ArrayLike) -> str:
     """The dtype of ``x`` as a short string such as ``'float32'``, for messages and comparisons."""
     return str(x.dtype).replace("torch.", "")

@@ -3,29 +3,62 @@
 Every public loss validates its arguments here, so every error reads the same way: which argument,
 what was expected, what was received. Nothing is silently broadcast. The checks also catch the classic
 "wrong helper" mistakes (logits handed to a loss that expects probabilities, and the reverse) and say
-which function or keyword the caller probably meant.
+which function or keyword the caller probably meant; those warnings name the caller's file and line
+(:func:`warn_at_caller`), not lossbook's.
+
+Scanning a large array costs time, so each check reads an array as few times as it can: a NaN is found
+by ``max`` (NumPy and torch both propagate NaN through it), and a range check reads ``min`` and ``max``
+once and reports a NaN it meets on the way.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from collections.abc import Iterable, Sequence
 
-from lossbook._arrays import ArrayLike, float_dtype_name, is_real_floating
+from lossbook._arrays import ArrayLike, float_dtype_name, is_real_floating, shape_of
 
 
 class LikelyMistakeWarning(UserWarning):
     """A call that runs, but almost certainly does not compute what the caller meant."""
 
 
-def _shape(x: ArrayLike) -> tuple[int, ...]:
-    return tuple(int(n) for n in x.shape)
+def _is_lossbook_frame(frame) -> bool:
+    return frame.f_globals.get("__name__", "").partition(".")[0] == "lossbook"
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning issued by :func:`warn_at_caller` name the caller's line.
+
+    Level 1 is :func:`warn_at_caller` itself; each frame of lossbook's own code above it (a compat
+    function, a Keras-style class, a reduction helper, however deeply nested) adds one, so the warning is
+    attributed to the first frame outside the package: the user's script, test or notebook cell.
+    """
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and _is_lossbook_frame(frame):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def warn_at_caller(message: str, category: type[Warning] = UserWarning) -> None:
+    """``warnings.warn(message, category)``, attributed to the first caller outside lossbook.
+
+    A warning attributed to a file inside lossbook is easy to miss: Python's default filters show a
+    ``DeprecationWarning`` only when it is attributed to ``__main__`` (a script or a notebook cell).
+    """
+    warnings.warn(message, category, stacklevel=caller_stacklevel())
 
 
 def _float(value: ArrayLike) -> float:
     """A 0-d array as a Python float; torch tensors are detached first (no autograd warning)."""
     return float(value.detach() if hasattr(value, "detach") else value)
+
+
+def _raise_nan(name: str, x: ArrayLike, xp) -> None:
+    nans = int(xp.sum(xp.astype(xp.isnan(x), xp.int64)))
+    raise ValueError(f"argument `{name}`: expected no NaN values, received {nans} NaN value(s)")
 
 
 def check_real_floating(name: str, x: ArrayLike) -> None:
@@ -48,10 +81,10 @@ def check_same_dtype(name_a: str, a: ArrayLike, name_b: str, b: ArrayLike) -> No
 
 def check_same_shape(name_a: str, a: ArrayLike, name_b: str, b: ArrayLike) -> None:
     """Raise ``ValueError`` unless ``a`` and ``b`` have exactly the same shape (no broadcasting)."""
-    if _shape(a) != _shape(b):
+    if shape_of(a) != shape_of(b):
         raise ValueError(
             f"arguments `{name_a}` and `{name_b}` must have the same shape; received "
-            f"{name_a}.shape={_shape(a)} and {name_b}.shape={_shape(b)}. lossbook does not broadcast "
+            f"{name_a}.shape={shape_of(a)} and {name_b}.shape={shape_of(b)}. lossbook does not broadcast "
             "one against the other: reshape explicitly if that is what you mean"
         )
 
@@ -62,7 +95,7 @@ def check_broadcasts_to(name: str, x: ArrayLike, shape: Sequence[int], against: 
     Used for arguments that the mirrored framework documents as broadcast (PyTorch's ``weight`` and
     ``pos_weight``): they may be smaller than the input, but must not enlarge the result.
     """
-    xs, target = _shape(x), tuple(shape)
+    xs, target = shape_of(x), tuple(shape)
     ok = len(xs) <= len(target) and all(
         n == 1 or n == m for n, m in zip(reversed(xs), reversed(target), strict=False)
     )
@@ -75,24 +108,42 @@ def check_broadcasts_to(name: str, x: ArrayLike, shape: Sequence[int], against: 
 
 def check_no_nan(name: str, x: ArrayLike, xp) -> None:
     """Raise ``ValueError`` if ``x`` contains NaN (a NaN loss is harder to trace than this error)."""
-    nans = int(xp.sum(xp.astype(xp.isnan(x), xp.int64)))
-    if nans:
-        raise ValueError(f"argument `{name}`: expected no NaN values, received {nans} NaN value(s)")
+    if 0 not in shape_of(x) and math.isnan(_float(xp.max(x))):
+        _raise_nan(name, x, xp)
+
+
+def value_range(name: str, x: ArrayLike, xp) -> tuple[float, float]:
+    """The smallest and largest value of a non-empty ``x``; ``ValueError`` if it contains NaN."""
+    low, high = _float(xp.min(x)), _float(xp.max(x))
+    if math.isnan(low) or math.isnan(high):
+        _raise_nan(name, x, xp)
+    return low, high
 
 
 def check_in_closed_interval(
     name: str, x: ArrayLike, xp, low: float, high: float, *, hint: str = ""
 ) -> None:
-    """Raise ``ValueError`` unless every value of ``x`` lies in ``[low, high]``; ``hint`` explains why."""
-    if x.shape and 0 in _shape(x):
+    """Raise ``ValueError`` unless every value of ``x`` lies in ``[low, high]`` (NaN included: it lies
+    nowhere); ``hint`` explains why the range matters."""
+    if 0 in shape_of(x):
         return
-    lo, hi = _float(xp.min(x)), _float(xp.max(x))
+    lo, hi = value_range(name, x, xp)
     if lo < low or hi > high:
         message = (
             f"argument `{name}`: expected values in [{low:g}, {high:g}], received values from "
             f"{lo:.6g} to {hi:.6g}"
         )
         raise ValueError(message + (f". {hint}" if hint else ""))
+
+
+def check_pair(name_a: str, a: ArrayLike, name_b: str, b: ArrayLike, xp) -> None:
+    """The checks every two-argument loss makes: real floating, one dtype, one shape, no NaN."""
+    check_real_floating(name_a, a)
+    check_real_floating(name_b, b)
+    check_same_dtype(name_a, a, name_b, b)
+    check_same_shape(name_a, a, name_b, b)
+    check_no_nan(name_a, a, xp)
+    check_no_nan(name_b, b, xp)
 
 
 def check_number_in_closed_interval(name: str, value: float, low: float, high: float) -> float:
@@ -121,12 +172,12 @@ def warn_if_all_in_unit_interval(name: str, x: ArrayLike, xp, *, advice: str) ->
     """
     if math.prod(x.shape) < 2:
         return
-    if _float(xp.min(x)) >= 0.0 and _float(xp.max(x)) <= 1.0:
-        warnings.warn(
+    low, high = value_range(name, x, xp)
+    if low >= 0.0 and high <= 1.0:
+        warn_at_caller(
             f"argument `{name}`: every value lies in [0, 1], so these look like probabilities, but "
             f"they are being treated as logits. {advice}",
             LikelyMistakeWarning,
-            stacklevel=3,
         )
 
 
@@ -141,7 +192,7 @@ def check_integer(name: str, x: ArrayLike) -> None:
 
 def check_class_indices(name: str, target: ArrayLike, xp, num_classes: int, ignore: int | None) -> None:
     """Raise ``ValueError`` unless every index lies in ``[0, num_classes)`` or equals ``ignore``."""
-    if 0 in _shape(target):
+    if 0 in shape_of(target):
         return
     counted = target if ignore is None else xp.where(target == ignore, xp.zeros_like(target), target)
     lo, hi = int(xp.min(counted)), int(xp.max(counted))
@@ -158,7 +209,7 @@ def rows_look_like_probabilities(x: ArrayLike, xp, axis: int) -> bool:
 
     Rows of a single value are never taken for probabilities (a softmax over one output is always 1).
     """
-    if x.shape[axis] < 2 or 0 in _shape(x):
+    if x.shape[axis] < 2 or 0 in shape_of(x):
         return False
     if _float(xp.min(x)) < 0.0 or _float(xp.max(x)) > 1.0:
         return False
@@ -172,11 +223,10 @@ def warn_if_rows_are_probabilities(name: str, x: ArrayLike, xp, axis: int, *, ad
     loss that is wrong and nearly flat, so the model barely learns.
     """
     if rows_look_like_probabilities(x, xp, axis):
-        warnings.warn(
+        warn_at_caller(
             f"argument `{name}`: every row lies in [0, 1] and sums to 1, so these look like probabilities "
             f"(a softmax output), but they are being treated as logits. {advice}",
             LikelyMistakeWarning,
-            stacklevel=3,
         )
 
 
@@ -186,15 +236,14 @@ def warn_if_not_log_probabilities(name: str, x: ArrayLike, xp, axis: int) -> Non
     Probabilities (rows in [0, 1] summing to 1) and logits are the two usual culprits; the message
     says which one the values look like.
     """
-    if 0 in _shape(x) or _float(xp.max(x)) <= 0.0:
+    if 0 in shape_of(x) or _float(xp.max(x)) <= 0.0:
         return
     if rows_look_like_probabilities(x, xp, axis):
         looks_like = "probabilities (rows in [0, 1] summing to 1): take their log first"
     else:
         looks_like = "logits: pass them to cross_entropy, which applies log_softmax itself"
-    warnings.warn(
+    warn_at_caller(
         f"argument `{name}`: expected log-probabilities (all <= 0), received values up to "
         f"{_float(xp.max(x)):.6g}. These look like {looks_like}",
         LikelyMistakeWarning,
-        stacklevel=3,
     )
