@@ -164,16 +164,23 @@ def check_choice(name: str, value: object, allowed: Iterable[object]) -> None:
         raise ValueError(f"argument `{name}`: expected one of {allowed!r}, received {value!r}")
 
 
-def warn_if_all_in_unit_interval(name: str, x: ArrayLike, xp, *, advice: str) -> None:
-    """Warn when values meant to be logits all lie in [0, 1], so they look like probabilities.
+def check_logits(name: str, x: ArrayLike, xp, *, advice: str) -> None:
+    """Refuse NaN and infinite logits; warn when two or more logits all lie in [0, 1].
 
-    A logit is any real number; a batch of two or more logits that all happen to lie in [0, 1] is
-    far more often a probability tensor passed with the wrong flag. The loss is still computed.
+    A logit is any real number, but not an infinity: an infinite logit is an overflow upstream, and a
+    loss of 0 or inf there would train nothing. A batch of two or more logits that all happen to lie in
+    [0, 1] is far more often a probability tensor passed with the wrong flag (``advice`` says which);
+    the loss is still computed.
     """
-    if math.prod(x.shape) < 2:
+    if 0 in shape_of(x):
         return
     low, high = value_range(name, x, xp)
-    if low >= 0.0 and high <= 1.0:
+    if math.isinf(low) or math.isinf(high):
+        raise ValueError(
+            f"argument `{name}`: expected finite logits, received values from {low:g} to {high:g}. An "
+            "infinite logit usually means an overflow in the layers before the loss"
+        )
+    if math.prod(x.shape) >= 2 and low >= 0.0 and high <= 1.0:
         warn_at_caller(
             f"argument `{name}`: every value lies in [0, 1], so these look like probabilities, but "
             f"they are being treated as logits. {advice}",

@@ -21,7 +21,7 @@ from lossbook.core.building_blocks import (
     log_with_floor,
     logsumexp_pieces,
     mul_zero_safe,
-    sigmoid_pair,
+    sigmoid,
     softmax,
     softplus,
     xlogy,
@@ -67,9 +67,8 @@ def _bce_with_logits_d_logit(target, logit, pos_weight=None):
     r""":math:`\partial\ell/\partial z = (1 - y)\,\sigma(z) - w\,y\,\sigma(-z)`, which is
     :math:`\sigma(z) - y` for :math:`w = 1`. Written with :math:`\sigma(-z)` rather than
     :math:`1 - \sigma(z)`, so that a confident prediction keeps its tiny gradient."""
-    p, one_minus_p = sigmoid_pair(logit)
-    positive = target * one_minus_p if pos_weight is None else pos_weight * target * one_minus_p
-    return (1.0 - target) * p - positive
+    positive = target * sigmoid(-logit) if pos_weight is None else pos_weight * target * sigmoid(-logit)
+    return (1.0 - target) * sigmoid(logit) - positive
 
 
 def _bce_with_logits_d_target(target, logit, pos_weight=None):
@@ -80,7 +79,7 @@ def _bce_with_logits_d_target(target, logit, pos_weight=None):
 
 def _bce_with_logits_d_pos_weight(target, logit, pos_weight=None):
     r""":math:`\partial\ell/\partial w = y\operatorname{softplus}(-z)`."""
-    return mul_zero_safe(target, softplus(-logit))
+    return target * softplus(-logit)
 
 
 @closed_form_gradient(
@@ -100,7 +99,9 @@ def binary_cross_entropy_with_logits(
     where :math:`w` is the weight of the positive term (``pos_weight``, default 1). Both terms are
     non-negative and each is computed to full relative precision, so the loss is accurate for any
     finite logit, including a true loss of :math:`3.7 \times 10^{-44}` at :math:`z = -100,\ y = 0`,
-    which the textbook rearrangement :math:`(1 - y) z - \log\sigma(z)` rounds to 0.
+    which the textbook rearrangement :math:`(1 - y) z - \log\sigma(z)` rounds to 0. (A logit is a real
+    number: at :math:`z = \pm\infty` a product :math:`0 \cdot \infty` gives NaN, as in PyTorch, and
+    the compat layers refuse infinite logits.)
 
     With :math:`w = 1` the derivative is the famous :math:`\partial\ell/\partial z = \sigma(z) - y`;
     autograd is handed it in closed form rather than retracing the formula.
@@ -108,7 +109,7 @@ def binary_cross_entropy_with_logits(
     Reference: Bishop, *Pattern Recognition and Machine Learning*, Springer 2006, eq. (4.90)-(4.91).
     """
     positive_part = softplus(-logit) if pos_weight is None else pos_weight * softplus(-logit)
-    return mul_zero_safe(target, positive_part) + mul_zero_safe(1.0 - target, softplus(logit))
+    return target * positive_part + (1.0 - target) * softplus(logit)
 
 
 def smooth_labels(target: ArrayLike, smoothing: float, num_classes: int) -> ArrayLike:

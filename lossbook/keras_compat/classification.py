@@ -12,10 +12,10 @@ from lossbook._arrays import ArrayLike, as_array_like, as_array_result, namespac
 from lossbook._validation import (
     check_class_indices,
     check_in_closed_interval,
+    check_logits,
     check_no_nan,
     check_number_in_closed_interval,
     check_real_floating,
-    warn_if_all_in_unit_interval,
     warn_if_rows_are_probabilities,
 )
 from lossbook.keras_compat.conventions import (
@@ -67,7 +67,7 @@ def binary_crossentropy(
     )
     y_true = smooth_binary_labels(y_true, label_smoothing)
     if from_logits:
-        warn_if_all_in_unit_interval(
+        check_logits(
             "y_pred", y_pred, xp,
             advice="If they are probabilities (a sigmoid output), use from_logits=False.",
         )

@@ -15,12 +15,12 @@ from lossbook._validation import (
     check_class_indices,
     check_in_closed_interval,
     check_integer,
+    check_logits,
     check_no_nan,
     check_number_in_closed_interval,
     check_pair,
     check_real_floating,
     check_same_dtype,
-    warn_if_all_in_unit_interval,
     warn_if_not_log_probabilities,
     warn_if_rows_are_probabilities,
 )
@@ -125,7 +125,7 @@ def binary_cross_entropy_with_logits(
     xp = namespace(input, target, weight, pos_weight)
     reduction = reduction_from_legacy(size_average, reduce, reduction)
     _check_binary_pair(input, target, xp)
-    warn_if_all_in_unit_interval(
+    check_logits(
         "input", input, xp,
         advice="If they are probabilities, use binary_cross_entropy instead of the _with_logits form.",
     )
