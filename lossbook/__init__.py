@@ -9,6 +9,16 @@ Submodules (imported on first use, so ``import lossbook`` stays fast):
 * :mod:`lossbook.catalog`: one entry per loss, the source of the book's generated tables;
 * :mod:`lossbook.reference`: 50-digit mpmath references, the yardstick of every accuracy claim;
 * :mod:`lossbook.plotting`, :mod:`lossbook.display`: the book's figures and printed tables.
+
+Where a loss lives: ``core``, ``catalog``, ``keras_compat`` and ``torch_compat`` are packages split by
+the same families (``building_blocks``, ``classification``, ``regression``, and later ``similarity``,
+``ranking``, ``detection``, ``segmentation``, ``sequences``; a family's module appears with its first
+loss). A loss's math is in ``core/<family>.py``, its catalog entry in ``catalog/<family>.py``, its
+framework mirrors in ``keras_compat/<family>.py`` and ``torch_compat/<family>.py``, its tests in
+``tests/test_<family>_<layer>.py``. Reductions and input conventions live once per framework
+(``keras_compat/reduction.py``, ``keras_compat/conventions.py``, ``torch_compat/reduction.py``); input
+checks once for all (``_validation``). Each package re-exports a flat API (``core.softplus``,
+``torch_compat.cross_entropy``, ``keras_compat.BinaryCrossentropy``) whose ``__all__`` is the public API.
 """
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ def cancellation_atol(logits, dtype, ulps: float = 4.0) -> np.ndarray:
     PyTorch computes :math:`(1 - y)\\,x - \\log\\sigma(x)`, a sum of terms of magnitude :math:`|x|`. For a
     confident correct prediction (:math:`x \\ll 0,\\ y = 0`) the terms cancel and the result keeps only
     an absolute accuracy of a few ulps of :math:`|x|`: PyTorch returns 0 at :math:`x = -40` in float64
-    where the loss is 4e-18. lossbook keeps full relative accuracy there (tested in test_accuracy), so
+    where the loss is 4e-18. lossbook keeps full relative accuracy there (test_classification_core), so
     parity is asserted to this absolute bound on top of the relative contract.
     """
     return ulps * eps(dtype) * np.abs(as_numpy(logits).astype(np.float64))

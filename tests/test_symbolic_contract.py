@@ -1,9 +1,9 @@
 """The catalog and the symbolic contract (DESIGN.md, "Symbolic" and "Catalog").
 
 For every ``lossbook.catalog.entries()`` entry: the documented attributes exist; the SymPy symbols are
-named like ``numeric``'s keywords; the chapter is a page of the book; the SymPy expression equals the
-numeric implementation; and each SymPy-derived derivative equals torch autograd of ``numeric`` and a
-central finite difference of it.
+named like ``numeric``'s keywords; the chapter is a page of the book; the framework names exist in Keras,
+PyTorch and lossbook's mirrors of them; the SymPy expression equals the numeric implementation; and each
+SymPy-derived derivative equals torch autograd of ``numeric`` and a central finite difference of it.
 """
 
 from __future__ import annotations
@@ -11,14 +11,16 @@ from __future__ import annotations
 import inspect
 import itertools
 
+import keras
 import mpmath
 import numpy as np
 import pytest
 import sympy
 import torch
+import torch.nn.functional as F
 from _helpers import as_numpy, assert_close, normwise_atol, page_path, toc_docnames
 
-from lossbook import catalog, symbolic
+from lossbook import catalog, keras_compat, symbolic, torch_compat
 
 ENTRIES = catalog.entries()
 EPS = float(np.finfo(np.float64).eps)
@@ -63,6 +65,35 @@ def test_symbol_names_equal_the_keyword_names_of_numeric(entry):
 def test_chapter_is_a_page_of_the_book_listed_in_the_table_of_contents(entry):
     assert page_path(entry.chapter) is not None, f"no book page {entry.chapter}.ipynb or .md"
     assert entry.chapter in toc_docnames()
+
+
+def test_every_framework_name_in_the_catalog_exists_in_keras_and_pytorch():
+    """The book's name tables are generated from the catalog, so every name in it must be real: in the
+    framework, and in lossbook's mirror of it. An option written as a keyword (``from_logits=True``,
+    ``log_input=False``) must be a parameter of the named function; other PyTorch options describe an
+    input convention (``probability targets``) and are prose."""
+    for entry in catalog.entries():
+        for name in (entry.keras, entry.keras_class):
+            if name is not None:
+                assert callable(getattr(keras.losses, name, None)), f"keras.losses.{name} does not exist"
+                assert callable(getattr(keras_compat, name, None)), f"keras_compat.{name} does not exist"
+        if entry.keras_options is not None:
+            keyword = entry.keras_options.split("=")[0]
+            for name in filter(None, (entry.keras, entry.keras_class)):
+                parameters = inspect.signature(getattr(keras.losses, name)).parameters
+                assert keyword in parameters, f"keras.losses.{name} has no parameter {keyword}"
+        if entry.torch is not None:
+            assert callable(getattr(F, entry.torch, None)), f"F.{entry.torch} does not exist"
+            mirror = getattr(torch_compat, entry.torch, None)
+            assert callable(mirror), f"torch_compat.{entry.torch} does not exist"
+        if entry.torch_options is not None and "=" in entry.torch_options:
+            assert entry.torch is not None, f"{entry.key}: torch_options without a torch name"
+            keyword = entry.torch_options.split("=")[0]
+            for function in (getattr(F, entry.torch), getattr(torch_compat, entry.torch)):
+                parameters = inspect.signature(function).parameters
+                assert keyword in parameters, (
+                    f"{function.__module__}.{entry.torch} has no parameter {keyword}"
+                )
 
 
 def test_expression_evaluated_exactly_equals_numeric_inside_the_domain(entry):

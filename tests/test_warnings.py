@@ -93,20 +93,3 @@ def test_a_deprecated_flag_is_shown_to_a_script_under_pythons_default_filters():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert "<string>:3: DeprecationWarning: size_average and reduce are deprecated" in completed.stderr
-
-
-def test_the_legacy_flags_and_elementwise_mean_select_the_same_reduction_as_pytorch():
-    """``reduction_from_legacy`` resolves the flags as ``torch.nn._reduction.legacy_get_string``."""
-    from torch.nn import _reduction
-
-    for size_average in (None, True, False):
-        for reduce in (None, True, False):
-            if size_average is None and reduce is None:
-                continue
-            with pytest.warns(DeprecationWarning):
-                ours = torch_compat.reduction_from_legacy(size_average, reduce, "sum")
-            with pytest.warns(UserWarning):
-                theirs = _reduction.legacy_get_string(size_average, reduce)
-            assert ours == theirs, (size_average, reduce)
-    with pytest.warns(DeprecationWarning, match="elementwise_mean"):
-        assert torch_compat.reduction_from_legacy(None, None, "elementwise_mean") == "mean"

@@ -162,8 +162,10 @@ def two_sum(a: ArrayLike, b: ArrayLike) -> tuple[ArrayLike, ArrayLike]:
     theorem B; Ogita, Rump and Oishi, "Accurate sum and dot product", SIAM J. Sci. Comput. 26(6), 2005.
     """
     xp = namespace(a, b)
-    s, error = _two_sum_of_finite(a, b)
-    return s, xp.where(xp.isfinite(s), error, xp.zeros_like(error))  # inf - inf is not an error term
+    s = a + b
+    finite = xp.isfinite(s)
+    a, b = xp.where(finite, a, xp.zeros_like(a)), xp.where(finite, b, xp.zeros_like(b))
+    return s, _two_sum_of_finite(a, b)[1]  # where s is not finite, the error term of 0 + 0
 
 
 def _compensated_sum(e: ArrayLike) -> ArrayLike:

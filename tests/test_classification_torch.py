@@ -1,42 +1,59 @@
-"""Parity of :mod:`lossbook.torch_compat` with ``torch.nn.functional``: values and autograd gradients.
+"""Parity of ``torch_compat.binary_cross_entropy`` and ``binary_cross_entropy_with_logits`` with
+``torch.nn.functional``: values and autograd gradients; their bad-input errors and wrong-helper warning.
 
 Contract (DESIGN.md, "Parity"): values and gradients equal PyTorch's within 1e-9 relative in float64
-(2e-6 in float32, a few float32 ulps), for every reduction and keyword, for NumPy and torch input.
+(2e-6 in float32, a few float32 ulps), for every reduction and keyword, for NumPy and torch input. The
+harness (evaluation with gradients, tolerances, random inputs) is in parity.py; the reductions and the
+legacy flags shared by every loss are tested in test_reduction_torch.
 
 Two deliberate differences are handled explicitly, not by loosening every comparison:
 
 * PyTorch's logit loss cancels for confident correct predictions: its absolute error is a few ulps of
   ``|x|`` (``cancellation_atol``), so the logit loss is compared to that absolute bound on top of the
   relative tolerance (in float64 the bound is ~1e-13 at ``|x| = 100``; it matters at the edge logits
-  and, in float32, for a few random ones). lossbook's accuracy there is tested in test_accuracy.
+  and, in float32, for a few random ones). lossbook's accuracy there is tested in
+  test_classification_core.
 * PyTorch's hand-written backward of ``binary_cross_entropy`` divides by ``max(p(1 - p), 1e-12)``;
   lossbook differentiates the clamped formula. Gradient parity is asserted where ``p(1 - p) >= 1e-12``
   and the difference at ``p = 0`` and ``p = 1`` is pinned down by its own test.
 
-Gradients are compared as vector-Jacobian products with a random cotangent, so every element of the
-gradient is checked, not just their sum. They are compared with a normwise bound
-(``normwise_atol``) on top of the relative tolerance, because a gradient such as ``sigmoid(x) - y``
-rounds to a few ulps of 1 wherever it nearly cancels.
+Bad input gets a clear error: which argument, what was expected, what was received; each error test
+matches the message against those three parts. The wrong-helper warning (``LikelyMistakeWarning``)
+warns, says why, and still returns the loss. (Errors shared by every loss, such as shapes, NaN, dtypes
+and mixed array libraries, are in test_validation.)
 """
 
 from __future__ import annotations
 
-import inspect
+import re
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from _helpers import (
-    as_numpy,
-    assert_close,
-    assert_same_kind,
-    cancellation_atol,
-    normwise_atol,
-    reduce_like,
+from _helpers import as_numpy, assert_close, assert_same_kind
+from parity import (
+    BINARY_LOSSES,
+    BINARY_PROBABILITY_LOSSES,
+    DTYPES,
+    HALF,
+    LOGITS,
+    PROBABILITIES,
+    REDUCTIONS,
+    TARGETS,
+    TORCH_RTOL,
+    TORCH_SHAPES,
+    assert_parity,
+    binary_arrays,
+    evaluate,
+    names_of,
+    of_layer,
+    parameters,
+    pytorch_value_atol,
+    valid_prediction,
 )
 
-from lossbook import torch_compat
+from lossbook import LikelyMistakeWarning, torch_compat
 
 LOSSES = {
     "binary_cross_entropy": (torch_compat.binary_cross_entropy, F.binary_cross_entropy),
@@ -44,22 +61,6 @@ LOSSES = {
         torch_compat.binary_cross_entropy_with_logits,
         F.binary_cross_entropy_with_logits,
     ),
-}
-SHAPES = [(), (5,), (4, 3), (2, 3, 4)]
-REDUCTIONS = ("none", "mean", "sum")
-DTYPES = [torch.float64, torch.float32]
-RTOL = {torch.float64: 1e-9, torch.float32: 2e-6}
-LEGACY_FLAGS = {
-    # (size_average, reduce): the reduction they select, per PyTorch's documentation: reduce=False
-    # means no reduction; otherwise size_average=False means a sum; anything else (None = True) a mean.
-    (None, False): "none",
-    (True, False): "none",
-    (False, False): "none",
-    (None, True): "mean",
-    (True, None): "mean",
-    (True, True): "mean",
-    (False, None): "sum",
-    (False, True): "sum",
 }
 
 
@@ -69,68 +70,9 @@ def weight_shapes(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
     return list(dict.fromkeys(candidates))
 
 
-WEIGHT_CASES = [(shape, None) for shape in SHAPES] + [(s, w) for s in SHAPES for w in weight_shapes(s)]
-
-
-def random_arrays(name: str, shape, seed: int, **extra_shapes) -> dict[str, np.ndarray]:
-    """Random inputs: probabilities in [0.001, 0.999] (where ``p(1 - p) >= 1e-12``) or logits of
-    scale 4, targets uniform in [0, 1], and positive weights of the requested shapes."""
-    rng = np.random.default_rng(seed)
-    if name == "binary_cross_entropy":
-        input = rng.uniform(0.001, 0.999, size=shape)
-    else:
-        input = rng.normal(scale=4.0, size=shape)
-    arrays = {"input": input, "target": rng.uniform(0.0, 1.0, size=shape)}
-    for key, extra_shape in extra_shapes.items():
-        if extra_shape is not None:
-            arrays[key] = rng.uniform(0.2, 2.0, size=extra_shape)
-    return arrays
-
-
-def evaluate(function, arrays, dtype, differentiate, **kwargs):
-    """``function(**arrays, **kwargs)`` on fresh torch leaves, with the vector-Jacobian product of a
-    fixed random cotangent with respect to each name in ``differentiate``. Floating arrays become
-    tensors of ``dtype``; integer arrays (class indices) stay int64."""
-    leaves = {
-        key: torch.tensor(
-            value,
-            dtype=dtype if np.issubdtype(value.dtype, np.floating) else torch.int64,
-            requires_grad=key in differentiate,
-        )
-        for key, value in arrays.items()
-    }
-    loss = function(**leaves, **kwargs)
-    cotangent = torch.tensor(np.random.default_rng(99).normal(size=tuple(loss.shape)), dtype=dtype)
-    grads = torch.autograd.grad(loss, [leaves[key] for key in differentiate], grad_outputs=cotangent)
-    return loss, dict(zip(differentiate, grads, strict=True))
-
-
-def pytorch_value_atol(name: str, arrays: dict[str, np.ndarray], dtype, reduction: str):
-    """0 for the probability loss. For the logit loss, PyTorch's absolute error bound (its terms are
-    ``pos_weight * |x|`` at most, times ``weight``), reduced like the loss."""
-    if name != "binary_cross_entropy_with_logits":
-        return 0.0
-    bound = cancellation_atol(arrays["input"], dtype) * np.maximum(arrays.get("pos_weight", 1.0), 1.0)
-    return reduce_like(bound * arrays.get("weight", 1.0), reduction)
-
-
-def assert_parity(ours, reference, dtype, *, value_atol=0.0, mask=None) -> None:
-    """Values, then each gradient (restricted to ``mask`` where given: one boolean array for every
-    gradient, or a dict of them by argument name), against the reference."""
-    (value, grads), (ref_value, ref_grads) = ours, reference
-    assert value.dtype == ref_value.dtype
-    assert_close(value, ref_value, rtol=RTOL[dtype], atol=value_atol)
-    for key, grad in grads.items():
-        keep = mask.get(key) if isinstance(mask, dict) else mask
-        keep = np.ones(grad.shape, dtype=bool) if keep is None else keep
-        ref = as_numpy(ref_grads[key])[keep]
-        assert_close(
-            as_numpy(grad)[keep],
-            ref,
-            rtol=RTOL[dtype],
-            atol=normwise_atol(ref, dtype),
-            what=f"gradient w.r.t. {key}",
-        )
+WEIGHT_CASES = [(shape, None) for shape in TORCH_SHAPES] + [
+    (s, w) for s in TORCH_SHAPES for w in weight_shapes(s)
+]
 
 
 def assert_matches_pytorch(name, arrays, dtype, reduction, *, mask=None) -> None:
@@ -154,18 +96,18 @@ def assert_matches_pytorch(name, arrays, dtype, reduction, *, mask=None) -> None
 def test_values_and_gradients_match_pytorch_for_every_reduction_and_weight(
     name, shape, weight_shape, reduction, dtype
 ):
-    arrays = random_arrays(name, shape, seed=len(shape), weight=weight_shape)
+    arrays = binary_arrays(name, shape, seed=len(shape), weight=weight_shape)
     assert_matches_pytorch(name, arrays, dtype, reduction)
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("shape", TORCH_SHAPES, ids=str)
 def test_bce_with_logits_matches_pytorch_with_pos_weight_per_class(shape, reduction, dtype):
     """``pos_weight`` of shape (C,), one weight per class along the last axis, with and without ``weight``."""
     name = "binary_cross_entropy_with_logits"
     for weight_shape in (None, shape):
-        arrays = random_arrays(name, shape, seed=7, pos_weight=shape[-1:], weight=weight_shape)
+        arrays = binary_arrays(name, shape, seed=7, pos_weight=shape[-1:], weight=weight_shape)
         assert_matches_pytorch(name, arrays, dtype, reduction)
 
 
@@ -192,14 +134,14 @@ def test_gradients_wrt_weight_and_pos_weight_match_autograd_of_pytorchs_definiti
     shape, weight_shape, reduction
 ):
     dtype = torch.float64
-    arrays = random_arrays("binary_cross_entropy", shape, seed=3, weight=weight_shape)
+    arrays = binary_arrays("binary_cross_entropy", shape, seed=3, weight=weight_shape)
     grads = ("input", "target", "weight")
     assert_parity(
         evaluate(torch_compat.binary_cross_entropy, arrays, dtype, grads, reduction=reduction),
         evaluate(weighted_bce_reference, arrays, dtype, grads, reduction=reduction),
         dtype,
     )
-    arrays = random_arrays(
+    arrays = binary_arrays(
         "binary_cross_entropy_with_logits", shape, seed=4, weight=weight_shape, pos_weight=shape[-1:]
     )
     grads = ("input", "target", "weight", "pos_weight")
@@ -214,60 +156,33 @@ def test_gradients_wrt_weight_and_pos_weight_match_autograd_of_pytorchs_definiti
 @pytest.mark.parametrize("name", LOSSES)
 def test_numpy_input_gives_a_numpy_result_equal_to_pytorchs_value(name, reduction):
     ours, theirs = LOSSES[name]
-    arrays = random_arrays(name, (4, 3), seed=11, weight=(3,))
+    arrays = binary_arrays(name, (4, 3), seed=11, weight=(3,))
     result = ours(**arrays, reduction=reduction)
     assert_same_kind(result, arrays["input"])
     expected = theirs(**{key: torch.from_numpy(value) for key, value in arrays.items()}, reduction=reduction)
     atol = pytorch_value_atol(name, arrays, torch.float64, reduction)
-    assert_close(result, expected, rtol=RTOL[torch.float64], atol=atol)
+    assert_close(result, expected, rtol=TORCH_RTOL[torch.float64], atol=atol)
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 @pytest.mark.parametrize("name", LOSSES)
 def test_torch_input_gives_a_torch_result_of_the_same_dtype(name, dtype):
     ours, _ = LOSSES[name]
-    arrays = random_arrays(name, (4, 3), seed=12)
+    arrays = binary_arrays(name, (4, 3), seed=12)
     tensors = {key: torch.tensor(value, dtype=dtype) for key, value in arrays.items()}
     for reduction in REDUCTIONS:
         assert_same_kind(ours(**tensors, reduction=reduction), tensors["input"])
 
 
-@pytest.mark.parametrize(("size_average", "reduce"), LEGACY_FLAGS)
-@pytest.mark.parametrize("name", LOSSES)
-def test_legacy_size_average_and_reduce_flags_select_the_same_reduction_as_pytorch(
-    name, size_average, reduce
-):
-    """The legacy flags win over ``reduction`` in both libraries (the result equals a call with the
-    reduction they select); lossbook says they are deprecated with a DeprecationWarning, PyTorch with a
-    UserWarning."""
-    ours, theirs = LOSSES[name]
-    arrays = random_arrays(name, (4, 3), seed=13)
-    flags = {"size_average": size_average, "reduce": reduce, "reduction": "none"}
-    grads = ("input", "target")
-    with pytest.warns(DeprecationWarning, match="size_average and reduce are deprecated"):
-        mine = evaluate(ours, arrays, torch.float64, grads, **flags)
-    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
-        reference = evaluate(theirs, arrays, torch.float64, grads, **flags)
-    reduction = LEGACY_FLAGS[size_average, reduce]
-    atol = pytorch_value_atol(name, arrays, torch.float64, reduction)
-    assert_parity(mine, reference, torch.float64, value_atol=atol)
-    assert_parity(mine, evaluate(ours, arrays, torch.float64, grads, reduction=reduction), torch.float64)
-
-
-LOSS_FUNCTIONS = [
-    name
-    for name in (*torch_compat.classification.__all__, *torch_compat.regression.__all__)
-    if callable(getattr(torch_compat, name))
+CLASSIFICATION_FUNCTIONS = [
+    name for name in torch_compat.classification.__all__ if callable(getattr(torch_compat, name))
 ]
 
 
-@pytest.mark.parametrize("name", LOSS_FUNCTIONS)
+@pytest.mark.parametrize("name", CLASSIFICATION_FUNCTIONS)
 def test_every_function_has_pytorchs_parameters_in_order_with_pytorchs_defaults(name):
     """Same names, order and defaults as ``torch.nn.functional.<name>``, so a call written for PyTorch
     (positional arguments included) runs unchanged."""
-
-    def parameters(function):
-        return [(p.name, p.default) for p in inspect.signature(function).parameters.values()]
 
     assert parameters(getattr(torch_compat, name)) == parameters(getattr(F, name))
 
@@ -277,7 +192,9 @@ def test_every_function_has_pytorchs_parameters_in_order_with_pytorchs_defaults(
 # --------------------------------------------------------------------------------------------------
 
 EDGE_PROBABILITIES = [0.0, 1e-300, 1e-13, 1e-12, 1e-6, 0.5, 1 - 1e-6, 1 - 1e-13, 1.0]
+
 EDGE_LOGITS = [-100.0, -60.0, -40.0, -36.0, -20.0, -1.0, 0.0, 1.0, 20.0, 36.0, 40.0, 60.0, 100.0]
+
 EDGE_TARGETS = [0.0, 0.5, 1.0]
 
 
@@ -347,3 +264,82 @@ def test_bce_with_logits_matches_pytorch_at_large_logits_up_to_pytorchs_cancella
     returns 0 where the loss is 3.7e-44, and at ``x = -20`` it keeps only 7 of 16 digits."""
     arrays = edge_grid(EDGE_LOGITS) | ({} if pos_weight is None else {"pos_weight": np.array(pos_weight)})
     assert_matches_pytorch("binary_cross_entropy_with_logits", arrays, dtype, reduction)
+
+
+# --------------------------------------------------------------------------------------------------
+# Bad input
+# --------------------------------------------------------------------------------------------------
+
+PROBABILITY_LOSSES = of_layer(BINARY_PROBABILITY_LOSSES, "torch_compat")
+ALL_LOSSES = of_layer(BINARY_LOSSES, "torch_compat")
+
+
+@pytest.mark.parametrize("name", PROBABILITY_LOSSES)
+def test_probabilities_outside_0_1_are_a_value_error_that_points_to_the_logit_form(name):
+    pred_name, _ = names_of(name)
+    hint = "binary_cross_entropy_with_logits" if name.startswith("torch") else "from_logits=True"
+    with pytest.raises(
+        ValueError, match=rf"`{pred_name}`: expected values in \[0, 1\], received values from -2 to 3"
+    ):
+        PROBABILITY_LOSSES[name](LOGITS, HALF)
+    with pytest.raises(ValueError, match=hint):
+        PROBABILITY_LOSSES[name](LOGITS, HALF)
+
+
+@pytest.mark.parametrize("name", ALL_LOSSES)
+def test_targets_outside_0_1_are_a_value_error(name):
+    _, true_name = names_of(name)
+    prediction = valid_prediction(name)
+    with pytest.raises(
+        ValueError, match=rf"`{true_name}`: expected values in \[0, 1\], received values from 0 to 2"
+    ):
+        ALL_LOSSES[name](prediction, np.array([0.0, 1.0, 2.0]))
+
+
+BCE, BCE_WITH_LOGITS = torch_compat.binary_cross_entropy, torch_compat.binary_cross_entropy_with_logits
+
+ENLARGING_WEIGHTS = [
+    pytest.param(BCE, HALF, "weight", (2, 3), id="binary_cross_entropy weight with an extra axis"),
+    pytest.param(BCE, HALF, "weight", (4,), id="binary_cross_entropy weight too long"),
+    pytest.param(BCE_WITH_LOGITS, LOGITS, "weight", (2, 3), id="with_logits weight with an extra axis"),
+    pytest.param(BCE_WITH_LOGITS, LOGITS, "weight", (4,), id="with_logits weight too long"),
+    pytest.param(BCE_WITH_LOGITS, LOGITS, "pos_weight", (4,), id="with_logits pos_weight too long"),
+]
+"""Weights that PyTorch would broadcast into a larger result than the input (predictions of shape (3,))."""
+
+
+@pytest.mark.parametrize(("function", "prediction", "keyword", "shape"), ENLARGING_WEIGHTS)
+def test_weight_or_pos_weight_that_would_enlarge_the_result_is_a_value_error(
+    function, prediction, keyword, shape
+):
+    with pytest.raises(
+        ValueError,
+        match=rf"`{keyword}`: expected a shape that broadcasts to input.shape=\(3,\) without enlarging it; "
+        + re.escape(f"received {keyword}.shape={shape}"),
+    ):
+        function(prediction, HALF, **{keyword: np.ones(shape)})
+
+
+# --------------------------------------------------------------------------------------------------
+# The wrong-helper warning
+# --------------------------------------------------------------------------------------------------
+
+
+def test_logit_loss_given_probabilities_warns_and_still_returns_the_loss():
+    with pytest.warns(
+        LikelyMistakeWarning, match=r"`input`: every value lies in \[0, 1\].*use binary_cross_entropy"
+    ):
+        result = torch_compat.binary_cross_entropy_with_logits(PROBABILITIES, TARGETS)
+    expected = F.binary_cross_entropy_with_logits(torch.from_numpy(PROBABILITIES), torch.from_numpy(TARGETS))
+    assert_close(result, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "logits",
+    [np.array([0.5]), np.array([-0.5, 0.5, 0.9])],
+    ids=["a single logit in [0, 1]", "one logit outside [0, 1]"],
+)
+def test_logits_that_need_not_be_probabilities_do_not_warn(logits):
+    """pytest turns LikelyMistakeWarning into an error (pyproject.toml), so returning is the test."""
+    target = np.full(logits.shape, 0.5)
+    torch_compat.binary_cross_entropy_with_logits(logits, target)

@@ -1,26 +1,45 @@
-"""Parity of ``torch_compat.mse_loss``, ``l1_loss`` and ``poisson_nll_loss`` with ``torch.nn.functional``.
+"""Parity of ``torch_compat.mse_loss``, ``l1_loss`` and ``poisson_nll_loss`` with ``torch.nn.functional``;
+their bad-input errors.
 
 Contract (DESIGN.md, "Parity"): values and autograd gradients equal PyTorch's within 1e-9 relative in
-float64 (2e-6 in float32, as in test_parity_torch), for every reduction and keyword (``weight`` of the
-regression losses; ``log_input``, ``full`` and ``eps`` of the Poisson loss), for NumPy and torch input.
-Gradients are vector-Jacobian products with a random cotangent, compared with the normwise bound of
-test_parity_torch; they are taken w.r.t. every floating argument, ``weight`` included (PyTorch's
-weighted regression losses are composite, so autograd differentiates them too).
+float64 (2e-6 in float32), for every reduction and keyword (``weight`` of the regression losses;
+``log_input``, ``full`` and ``eps`` of the Poisson loss), for NumPy and torch input. Gradients are
+vector-Jacobian products with a random cotangent, compared with the normwise bound of
+parity.assert_parity; they are taken w.r.t. every floating argument, ``weight`` included (PyTorch's
+weighted regression losses are composite, so autograd differentiates them too). The legacy flags are
+tested with every loss in test_reduction_torch.
 
 One documented difference: with ``full=True`` PyTorch's gradient w.r.t. a target of 0 is NaN (its
 Stirling term ``y log y`` is masked after it is computed, and 0 times the infinite ``log 0 + 1`` stays
 in the backward); lossbook differentiates the formula, in which that term is 0 for every ``y <= 1``.
 Target gradients are compared where ``y > 0`` and the difference at ``y = 0`` has its own test.
+
+Bad input gets a clear error: which argument, what was expected, what was received.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 from _helpers import as_numpy, assert_close, assert_same_kind
-from test_parity_torch import DTYPES, LEGACY_FLAGS, REDUCTIONS, RTOL, SHAPES, assert_parity, evaluate
+from parity import (
+    DTYPES,
+    F32,
+    HALF,
+    LOGITS,
+    REDUCTIONS,
+    TORCH_RTOL,
+    TORCH_SHAPES,
+    assert_parity,
+    count_arrays,
+    evaluate,
+    parameters,
+    regression_arrays,
+)
 
 from lossbook import torch_compat
 
@@ -31,32 +50,10 @@ LOSSES = {
 }
 
 
-def regression_arrays(shape, seed: int, weighted: bool = False) -> dict[str, np.ndarray]:
-    """Predictions and targets of scale 2; optionally positive weights of the same shape."""
-    rng = np.random.default_rng(seed)
-    arrays = {"input": rng.normal(scale=2.0, size=shape), "target": rng.normal(scale=2.0, size=shape)}
-    if weighted:
-        arrays["weight"] = rng.uniform(0.2, 2.0, size=shape)
-    return arrays
-
-
-def count_arrays(shape, seed: int, log_input: bool) -> dict[str, np.ndarray]:
-    """Counts from a Poisson(2) (zeros and ones included); log-rates of scale 1, or rates in [0, 4]
-    with the first one exactly 0."""
-    rng = np.random.default_rng(seed)
-    target = rng.poisson(2.0, size=shape).astype(np.float64)
-    if log_input:
-        input = rng.normal(size=shape)
-    else:
-        input = rng.uniform(0.0, 4.0, size=shape)
-        input.reshape(-1)[0] = 0.0
-    return {"input": input, "target": target}
-
-
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("weighted", [False, True], ids=["no weight", "weight"])
-@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("shape", TORCH_SHAPES, ids=str)
 @pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])
 def test_mse_and_l1_loss_match_pytorch_with_and_without_weight(name, shape, weighted, reduction, dtype):
     """With ``weight`` the mean is the weighted mean ``sum(w e) / sum(w)`` (PyTorch 2.x)."""
@@ -145,7 +142,7 @@ def test_poisson_target_gradient_at_zero_counts_with_full_is_finite_where_pytorc
 
 
 # --------------------------------------------------------------------------------------------------
-# Array kinds and the legacy flags
+# Array kinds and signatures
 # --------------------------------------------------------------------------------------------------
 
 KIND_CASES = {
@@ -163,7 +160,7 @@ def test_numpy_input_gives_a_numpy_result_equal_to_pytorchs_value(name, reductio
     result = ours(**arrays, reduction=reduction)
     assert_same_kind(result, arrays["input"])
     expected = theirs(**{key: torch.from_numpy(value) for key, value in arrays.items()}, reduction=reduction)
-    assert_close(result, expected, rtol=RTOL[torch.float64])
+    assert_close(result, expected, rtol=TORCH_RTOL[torch.float64])
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
@@ -175,21 +172,81 @@ def test_torch_input_gives_a_torch_result_of_the_same_dtype(name, dtype):
         assert_same_kind(ours(**tensors, reduction=reduction), tensors["input"])
 
 
-@pytest.mark.parametrize(("size_average", "reduce"), LEGACY_FLAGS)
-@pytest.mark.parametrize("name", LOSSES)
-def test_legacy_size_average_and_reduce_flags_select_the_same_reduction_as_pytorch(
-    name, size_average, reduce
-):
-    """As for the binary losses (test_parity_torch): the flags win over ``reduction``, with a
-    DeprecationWarning from lossbook and a UserWarning from PyTorch."""
-    ours, theirs = LOSSES[name]
-    arrays = KIND_CASES[name]()
-    flags = {"size_average": size_average, "reduce": reduce, "reduction": "none"}
-    grads = ("input",)
-    with pytest.warns(DeprecationWarning, match="size_average and reduce are deprecated"):
-        mine = evaluate(ours, arrays, torch.float64, grads, **flags)
-    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
-        reference = evaluate(theirs, arrays, torch.float64, grads, **flags)
-    reduction = LEGACY_FLAGS[size_average, reduce]
-    assert_parity(mine, reference, torch.float64)
-    assert_parity(mine, evaluate(ours, arrays, torch.float64, grads, reduction=reduction), torch.float64)
+REGRESSION_FUNCTIONS = [
+    name for name in torch_compat.regression.__all__ if callable(getattr(torch_compat, name))
+]
+
+
+@pytest.mark.parametrize("name", REGRESSION_FUNCTIONS)
+def test_every_function_has_pytorchs_parameters_in_order_with_pytorchs_defaults(name):
+    """Same names, order and defaults as ``torch.nn.functional.<name>``, so a call written for PyTorch
+    (positional arguments included) runs unchanged."""
+
+    assert parameters(getattr(torch_compat, name)) == parameters(getattr(F, name))
+
+
+# --------------------------------------------------------------------------------------------------
+# Bad input
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("weight_shape", [(4,), (3, 1)], ids=str)
+@pytest.mark.parametrize("function", [torch_compat.mse_loss, torch_compat.l1_loss])
+def test_regression_weight_of_another_shape_than_the_input_is_a_value_error(function, weight_shape):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            f"`input` and `weight` must have the same shape; received input.shape=(3,) and "
+            f"weight.shape={weight_shape}"
+        ),
+    ):
+        function(LOGITS, HALF, weight=np.ones(weight_shape))
+
+
+@pytest.mark.parametrize(
+    ("call", "argument", "hint"),
+    [
+        pytest.param(
+            lambda rate, count: torch_compat.poisson_nll_loss(rate, count, log_input=False),
+            "input",
+            "With log_input=False the input holds rates",
+            id="poisson_nll_loss negative rate",
+        ),
+    ],
+)
+def test_negative_rates_in_poisson_losses_are_a_value_error(call, argument, hint):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(f"`{argument}`: expected values in [0, inf], received values from -1 to 2"),
+    ) as error:
+        call(np.array([-1.0, 0.5, 2.0], dtype=F32), np.array([0.0, 1.0, 3.0], dtype=F32))
+    assert hint in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        pytest.param(
+            lambda rate, count: torch_compat.poisson_nll_loss(rate, count), "target", id="poisson_nll_loss"
+        ),
+        pytest.param(
+            lambda rate, count: torch_compat.poisson_nll_loss(rate, count, log_input=False),
+            "target",
+            id="poisson_nll_loss log_input=False",
+        ),
+    ],
+)
+def test_negative_counts_in_poisson_losses_are_a_value_error(call, argument):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            f"`{argument}`: expected values in [0, inf], received values from -1 to 3. "
+            "Poisson targets are counts"
+        ),
+    ):
+        call(np.array([0.5, 0.5, 2.0], dtype=F32), np.array([-1.0, 1.0, 3.0], dtype=F32))
+
+
+def test_negative_log_rates_are_fine_with_log_input_true():
+    """With the default ``log_input=True`` the input is a log-rate: any real number."""
+    torch_compat.poisson_nll_loss(np.array([-3.0, 0.0, 2.0]), np.array([0.0, 1.0, 3.0]))

@@ -1,96 +1,70 @@
-"""Parity of ``torch_compat.cross_entropy`` and ``torch_compat.nll_loss`` with ``torch.nn.functional``.
+"""Parity of ``torch_compat.cross_entropy`` and ``torch_compat.nll_loss`` with ``torch.nn.functional``;
+their bad-input errors and wrong-helper warnings.
 
 Contract (DESIGN.md, "Parity"): values and autograd gradients equal PyTorch's within 1e-9 relative in
-float64 (2e-6 in float32, as in test_parity_torch), for every reduction, ``weight``, ``ignore_index``
-and ``label_smoothing``, for inputs of shape (C,), (N, C), (N, C, d1) and (N, C, d1, d2) (classes on
-axis 1), for class-index and probability targets, and for NumPy and torch input.
+float64 (2e-6 in float32), for every reduction, ``weight``, ``ignore_index`` and ``label_smoothing``, for
+inputs of shape (C,), (N, C), (N, C, d1) and (N, C, d1, d2) (classes on axis 1), for class-index and
+probability targets, and for NumPy and torch input. The harness is in parity.py; the legacy flags are
+tested with every loss in test_reduction_torch.
 
 One deliberate difference is handled explicitly, not by loosening every comparison. PyTorch's
 ``log_softmax`` computes ``(z_k - m) - log(sum_j exp(z_j - m))``, ``m`` the row's largest logit: for the
 class of the largest logit it keeps only an absolute accuracy of about one ulp, and for the others a few
 ulps of ``|z_k - m|``. So for logits ``[0, -300.3, -700.7]`` and target 0 PyTorch returns 0 where the
 loss is 3.8e-131, and lossbook returns the loss (pinned down below; its accuracy is tested in
-test_accuracy). Values are therefore compared with an absolute bound on top of the relative tolerance,
-``log_softmax_atol``: a few ulps of each row's logit range, weighted and reduced like the loss. For the
-random logits (scale 3) it is about 1e-14 in float64; it matters at the edge logits and in float32.
+test_classification_core). Values are therefore compared with an absolute bound on top of the relative
+tolerance, ``cross_entropy_atol``: a few ulps of each row's logit range, weighted and reduced like the
+loss. For the random logits (scale 3) it is about 1e-14 in float64; it matters at the edge logits and in
+float32.
 
 Gradients are vector-Jacobian products with a random cotangent, compared with the normwise bound of
-test_parity_torch. PyTorch does not differentiate ``nll_loss`` with respect to ``weight``; the weight
+parity.assert_parity. PyTorch does not differentiate ``nll_loss`` with respect to ``weight``; the weight
 gradients are compared with autograd of PyTorch's documented formula, built from ``F.log_softmax``.
+
+Bad input gets a clear error (which argument, what was expected, what was received), and input that is
+most likely a mistake (a softmax output given to ``cross_entropy``, logits or probabilities given to
+``nll_loss``) a ``LikelyMistakeWarning`` that says why, while the loss is still returned.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from _helpers import as_numpy, assert_close, assert_same_kind, eps, reduce_like
-from test_parity_torch import DTYPES, LEGACY_FLAGS, REDUCTIONS, RTOL, assert_parity, evaluate
+from _helpers import as_numpy, assert_close, assert_same_kind
+from parity import (
+    CLASS_LOGITS,
+    DTYPES,
+    F32,
+    LABELS,
+    REDUCTIONS,
+    SOFTMAX,
+    TORCH_CALLS,
+    TORCH_RTOL,
+    assert_parity,
+    class_arrays,
+    cross_entropy_atol,
+    evaluate,
+)
 
-from lossbook import torch_compat
+from lossbook import LikelyMistakeWarning, torch_compat
 
 C = 4
+
 INPUT_SHAPES = [(C,), (3, C), (3, C, 5), (2, C, 3, 2)]
 """One example ``(C,)``, a batch ``(N, C)``, and batches with one or two extra (spatial) dimensions."""
+
 LABEL_SMOOTHING = [0.0, 0.2]
+
 LOSSES = {
     "cross_entropy": (torch_compat.cross_entropy, F.cross_entropy),
     "nll_loss": (torch_compat.nll_loss, F.nll_loss),
 }
-
-
-def class_axis(shape) -> int:
-    """PyTorch's class axis: 0 for one example of shape (C,), 1 otherwise."""
-    return 0 if len(shape) == 1 else 1
-
-
-def index_shape(shape) -> tuple[int, ...]:
-    """The shape of class-index targets: the input's shape without its class axis."""
-    return () if len(shape) == 1 else (shape[0], *shape[2:])
-
-
-def random_arrays(shape, seed: int, *, target: str, weighted: bool = False) -> dict[str, np.ndarray]:
-    """Logits of scale 3 (for ``target="log-probabilities"`` their log-softmax, as ``nll_loss`` wants)
-    with class indices (the classes in turn, shuffled), or probability targets drawn from a Dirichlet(1)
-    per row; optionally one positive weight per class."""
-    rng = np.random.default_rng(seed)
-    logits = rng.normal(scale=3.0, size=shape)
-    axis = class_axis(shape)
-    if target == "probabilities":
-        gamma = rng.gamma(1.0, size=shape)
-        arrays = {"input": logits, "target": gamma / np.sum(gamma, axis=axis, keepdims=True)}
-    else:
-        indices = rng.permutation(np.arange(math.prod(index_shape(shape)) or 1) % C)
-        arrays = {"input": logits, "target": indices.reshape(index_shape(shape)).astype(np.int64)}
-        if target == "log-probabilities":
-            arrays["input"] = logits - np.logaddexp.reduce(logits, axis=axis, keepdims=True)
-    if weighted:
-        arrays["weight"] = rng.uniform(0.2, 2.0, size=C)
-    return arrays
-
-
-def log_softmax_atol(arrays, dtype, reduction: str, ignore_index: int = -100, ulps: float = 4.0):
-    """PyTorch's absolute error bound for ``cross_entropy`` (see the module docstring), reduced like the loss.
-
-    Per row it is ``ulps`` ulps of the logit range, times the largest class weight (a smoothed or soft
-    target mixes several ``-log s_c``, each within the bound, with weights summing to at most that).
-    """
-    z, target = arrays["input"], arrays["target"]
-    axis = class_axis(z.shape)
-    row = ulps * eps(dtype) * (np.max(z, axis=axis) - np.min(z, axis=axis))
-    weight = arrays.get("weight", np.ones(C))
-    if np.issubdtype(target.dtype, np.floating):
-        return reduce_like(row * np.max(weight) * np.maximum(np.sum(target, axis=axis), 1.0), reduction)
-    counted = target != ignore_index
-    bound = np.where(counted, row * np.max(weight), 0.0)
-    if reduction == "mean":  # the same denominator as PyTorch's weighted mean
-        weights_of_targets = np.where(counted, weight[np.where(counted, target, 0)], 0.0)
-        return np.sum(bound) / max(np.sum(weights_of_targets), 1e-300)
-    return reduce_like(bound, reduction)
 
 
 def assert_matches_pytorch(name, arrays, dtype, reduction, **kwargs) -> None:
@@ -101,7 +75,7 @@ def assert_matches_pytorch(name, arrays, dtype, reduction, **kwargs) -> None:
     kwargs["reduction"] = reduction
     atol = 0.0
     if name == "cross_entropy":
-        atol = log_softmax_atol(arrays, dtype, reduction, kwargs.get("ignore_index", -100))
+        atol = cross_entropy_atol(arrays, dtype, reduction, kwargs.get("ignore_index", -100))
     assert_parity(
         evaluate(ours, arrays, dtype, differentiate, **kwargs),
         evaluate(theirs, arrays, dtype, differentiate, **kwargs),
@@ -122,7 +96,7 @@ def assert_matches_pytorch(name, arrays, dtype, reduction, **kwargs) -> None:
 @pytest.mark.parametrize("shape", INPUT_SHAPES, ids=str)
 def test_cross_entropy_with_class_indices_matches_pytorch(shape, weighted, label_smoothing, reduction, dtype):
     """With ``weight`` the mean is the weighted mean, over the weights of the targets' classes."""
-    arrays = random_arrays(shape, seed=len(shape), target="class indices", weighted=weighted)
+    arrays = class_arrays(shape, seed=len(shape), target="class indices", weighted=weighted)
     assert_matches_pytorch("cross_entropy", arrays, dtype, reduction, label_smoothing=label_smoothing)
 
 
@@ -136,7 +110,7 @@ def test_cross_entropy_with_probability_targets_matches_pytorch(
 ):
     """Soft targets of the input's shape; the mean divides by the number of rows, not by the weights.
     Gradients are checked w.r.t. the logits and the targets."""
-    arrays = random_arrays(shape, seed=10 + len(shape), target="probabilities", weighted=weighted)
+    arrays = class_arrays(shape, seed=10 + len(shape), target="probabilities", weighted=weighted)
     assert_matches_pytorch("cross_entropy", arrays, dtype, reduction, label_smoothing=label_smoothing)
 
 
@@ -144,7 +118,7 @@ def test_cross_entropy_with_probability_targets_matches_pytorch(
 def test_cross_entropy_with_soft_targets_that_do_not_sum_to_1_matches_pytorch(reduction):
     """PyTorch only asks for values in [0, 1]: rows of any mass (here 0, 1/2, 1 and 2.7) are weighted
     sums of ``-log s_c``, and so are lossbook's."""
-    arrays = random_arrays((4, C), seed=15, target="probabilities", weighted=True)
+    arrays = class_arrays((4, C), seed=15, target="probabilities", weighted=True)
     arrays["target"] = np.random.default_rng(16).uniform(size=(4, C)) * np.array([[0.0], [0.2], [0.4], [1.0]])
     assert_matches_pytorch("cross_entropy", arrays, torch.float64, reduction, label_smoothing=0.1)
 
@@ -154,20 +128,20 @@ def test_cross_entropy_with_soft_targets_that_do_not_sum_to_1_matches_pytorch(re
 @pytest.mark.parametrize("weighted", [False, True], ids=["no weight", "weight"])
 @pytest.mark.parametrize("shape", INPUT_SHAPES, ids=str)
 def test_nll_loss_matches_pytorch(shape, weighted, reduction, dtype):
-    arrays = random_arrays(shape, seed=20 + len(shape), target="log-probabilities", weighted=weighted)
+    arrays = class_arrays(shape, seed=20 + len(shape), target="log-probabilities", weighted=weighted)
     assert_matches_pytorch("nll_loss", arrays, dtype, reduction)
 
 
 def test_nll_loss_of_log_softmax_equals_cross_entropy():
     """The identity the docstring states: ``nll_loss(log_softmax(z), y) == cross_entropy(z, y)``."""
-    arrays = random_arrays((3, C, 5), seed=25, target="class indices", weighted=True)
+    arrays = class_arrays((3, C, 5), seed=25, target="class indices", weighted=True)
     log_probabilities = dict(arrays, input=as_numpy(F.log_softmax(torch.from_numpy(arrays["input"]), dim=1)))
     for reduction in REDUCTIONS:
         assert_close(
             torch_compat.nll_loss(**log_probabilities, reduction=reduction),
             torch_compat.cross_entropy(**arrays, reduction=reduction),
             rtol=1e-14,
-            atol=log_softmax_atol(arrays, torch.float64, reduction),
+            atol=cross_entropy_atol(arrays, torch.float64, reduction),
         )
 
 
@@ -201,7 +175,7 @@ def test_targets_equal_to_ignore_index_count_for_nothing_like_in_pytorch(
     """Ignored targets get a loss of 0 and leave the mean's denominator; ``ignore_index`` may even be a
     real class (2 here), which is then never counted."""
     target = "class indices" if name == "cross_entropy" else "log-probabilities"
-    arrays = random_arrays(shape, seed=30, target=target, weighted=weighted)
+    arrays = class_arrays(shape, seed=30, target=target, weighted=weighted)
     arrays = with_ignored_targets(arrays, ignore_index)
     kwargs = {} if ignore_index == -100 else {"ignore_index": ignore_index}  # -100: the default
     if label_smoothing is not None:
@@ -217,7 +191,7 @@ def test_when_every_target_is_ignored_the_mean_is_nan_and_the_gradient_0_like_py
     """The mean is 0/0 = NaN in both (the sum is 0, the per-element losses all 0); PyTorch's gradient is
     0 everywhere (no target contributes), and so must lossbook's be."""
     target = "class indices" if name == "cross_entropy" else "log-probabilities"
-    arrays = random_arrays((3, C), seed=35, target=target, weighted=weighted)
+    arrays = class_arrays((3, C), seed=35, target=target, weighted=weighted)
     arrays["target"] = np.full(3, -100)
     kwargs = {} if label_smoothing is None else {"label_smoothing": label_smoothing}
     ours, theirs = LOSSES[name]
@@ -261,7 +235,7 @@ def documented_cross_entropy(input, target, weight, reduction, label_smoothing=0
 def test_gradients_wrt_class_weight_match_autograd_of_pytorchs_documented_formula(
     target, label_smoothing, reduction
 ):
-    arrays = random_arrays((6, C), seed=40, target=target, weighted=True)
+    arrays = class_arrays((6, C), seed=40, target=target, weighted=True)
     if target == "class indices":
         arrays = with_ignored_targets(arrays, -100)
     differentiate = ("input", "weight") + (("target",) if target == "probabilities" else ())
@@ -270,12 +244,12 @@ def test_gradients_wrt_class_weight_match_autograd_of_pytorchs_documented_formul
         evaluate(torch_compat.cross_entropy, arrays, torch.float64, differentiate, **kwargs),
         evaluate(documented_cross_entropy, arrays, torch.float64, differentiate, **kwargs),
         torch.float64,
-        value_atol=log_softmax_atol(arrays, torch.float64, reduction),
+        value_atol=cross_entropy_atol(arrays, torch.float64, reduction),
     )
 
 
 # --------------------------------------------------------------------------------------------------
-# Array kinds and the legacy flags
+# Array kinds
 # --------------------------------------------------------------------------------------------------
 
 KIND_CASES = [
@@ -289,46 +263,25 @@ KIND_CASES = [
 @pytest.mark.parametrize(("name", "target"), KIND_CASES)
 def test_numpy_input_gives_a_numpy_result_equal_to_pytorchs_value(name, target, reduction):
     ours, theirs = LOSSES[name]
-    arrays = random_arrays((3, C, 2), seed=50, target=target, weighted=True)
+    arrays = class_arrays((3, C, 2), seed=50, target=target, weighted=True)
     result = ours(**arrays, reduction=reduction)
     assert_same_kind(result, arrays["input"])
     expected = theirs(**{key: torch.from_numpy(value) for key, value in arrays.items()}, reduction=reduction)
-    atol = log_softmax_atol(arrays, torch.float64, reduction) if name == "cross_entropy" else 0.0
-    assert_close(result, expected, rtol=RTOL[torch.float64], atol=atol)
+    atol = cross_entropy_atol(arrays, torch.float64, reduction) if name == "cross_entropy" else 0.0
+    assert_close(result, expected, rtol=TORCH_RTOL[torch.float64], atol=atol)
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 @pytest.mark.parametrize(("name", "target"), KIND_CASES)
 def test_torch_input_gives_a_torch_result_of_the_same_dtype(name, target, dtype):
     ours, _ = LOSSES[name]
-    arrays = random_arrays((3, C), seed=51, target=target, weighted=True)
+    arrays = class_arrays((3, C), seed=51, target=target, weighted=True)
     tensors = {
         key: torch.tensor(value, dtype=dtype if value.dtype.kind == "f" else torch.int64)
         for key, value in arrays.items()
     }
     for reduction in REDUCTIONS:
         assert_same_kind(ours(**tensors, reduction=reduction), tensors["input"])
-
-
-@pytest.mark.parametrize(("size_average", "reduce"), LEGACY_FLAGS)
-@pytest.mark.parametrize(("name", "target"), KIND_CASES)
-def test_legacy_size_average_and_reduce_flags_select_the_same_reduction_as_pytorch(
-    name, target, size_average, reduce
-):
-    """As for the binary losses (test_parity_torch): the flags win over ``reduction``, with a
-    DeprecationWarning from lossbook and a UserWarning from PyTorch."""
-    ours, theirs = LOSSES[name]
-    arrays = random_arrays((4, C), seed=52, target=target, weighted=True)
-    flags = {"size_average": size_average, "reduce": reduce, "reduction": "none"}
-    grads = ("input",)
-    with pytest.warns(DeprecationWarning, match="size_average and reduce are deprecated"):
-        mine = evaluate(ours, arrays, torch.float64, grads, **flags)
-    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
-        reference = evaluate(theirs, arrays, torch.float64, grads, **flags)
-    reduction = LEGACY_FLAGS[size_average, reduce]
-    atol = log_softmax_atol(arrays, torch.float64, reduction) if name == "cross_entropy" else 0.0
-    assert_parity(mine, reference, torch.float64, value_atol=atol)
-    assert_parity(mine, evaluate(ours, arrays, torch.float64, grads, reduction=reduction), torch.float64)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -394,8 +347,11 @@ def test_cross_entropy_keeps_the_tiny_loss_where_pytorch_returns_0(target):
 def test_an_ignored_target_on_a_row_with_minus_infinity_counts_for_nothing_like_in_pytorch(kind):
     """The ignored row's stand-in class has log-probability -inf; its weight 0 must not make 0 * inf = NaN,
     nor raise NumPy's warning about it."""
-    log_probabilities = np.log([[0.0, 0.5, 0.5], [0.2, 0.3, 0.5]], where=[[False, True, True], [True] * 3],
-                               out=np.full((2, 3), -np.inf))
+    log_probabilities = np.log(
+        [[0.0, 0.5, 0.5], [0.2, 0.3, 0.5]],
+        where=[[False, True, True], [True] * 3],
+        out=np.full((2, 3), -np.inf),
+    )
     logits = np.array([[-np.inf, 0.0, 1.0], [0.2, 0.3, 0.5]])
     target = np.array([-100, 1])
     convert = torch.from_numpy if kind == "torch" else np.asarray
@@ -407,3 +363,174 @@ def test_an_ignored_target_on_a_row_with_minus_infinity_counts_for_nothing_like_
     theirs_ce = F.cross_entropy(torch.from_numpy(logits), torch.from_numpy(target))
     np.testing.assert_allclose(float(ours_nll), float(theirs_nll), rtol=1e-12)
     np.testing.assert_allclose(float(ours_ce), float(theirs_ce), rtol=1e-12)
+
+
+# --------------------------------------------------------------------------------------------------
+# Bad input
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label_smoothing", [-0.1, 1.5])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: TORCH_CALLS["cross_entropy"](label_smoothing=s),
+    ],
+    ids=[
+        "torch_compat.cross_entropy",
+    ],
+)
+def test_label_smoothing_outside_0_1_is_a_value_error(call, label_smoothing):
+    with pytest.raises(
+        ValueError, match=rf"`label_smoothing`: expected a number in \[0, 1\], received {label_smoothing}"
+    ):
+        call(label_smoothing)
+
+
+@pytest.mark.parametrize("length", [2, 4])
+@pytest.mark.parametrize("name", ["cross_entropy", "nll_loss"])
+def test_class_weight_of_the_wrong_length_is_a_value_error(name, length):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            f"`weight`: expected one weight per class, shape (3,), received weight.shape=({length},)"
+        ),
+    ):
+        TORCH_CALLS[name](weight=np.ones(length))
+
+
+@pytest.mark.parametrize(
+    ("target", "ignore_index", "received"),
+    [
+        (np.array([0, 3]), -100, "from 0 to 3"),
+        (np.array([0, -1]), -100, "from -1 to 0"),
+        (np.array([-1, -2]), -1, "from -2 to 0"),
+    ],
+    ids=["index 3 of 3 classes", "index -1 (not the ignored -100)", "index -2 (not the ignored -1)"],
+)
+@pytest.mark.parametrize("name", ["cross_entropy", "nll_loss"])
+def test_class_indices_out_of_range_are_a_value_error(name, target, ignore_index, received):
+    input = CLASS_LOGITS if name == "cross_entropy" else np.log(SOFTMAX)
+    function = getattr(torch_compat, name)
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            f"`target`: expected class indices in [0, 2] (or the ignored index {ignore_index}), "
+            f"received values {received}"
+        ),
+    ):
+        function(input, target, ignore_index=ignore_index)
+
+
+def test_cross_entropy_float_targets_of_the_wrong_shape_are_a_value_error_that_asks_for_integers():
+    """Class indices stored as floats are taken for probabilities, which must have the input's shape."""
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "`target`: probability targets must have the shape of the input; received "
+            "target.shape=(2,) for the input's shape (classes last) (2, 3). Integer class "
+            "indices need an integer dtype"
+        ),
+    ):
+        torch_compat.cross_entropy(CLASS_LOGITS, np.array([0.0, 2.0]))
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "`target`: class indices must have the shape of the input without its class axis, "
+            "(2,); received target.shape=(3,) for input.shape=(2, 3)"
+        ),
+    ):
+        torch_compat.cross_entropy(CLASS_LOGITS, np.array([0, 1, 2]))
+    with pytest.raises(TypeError, match=r"`target`: expected integer class indices, received dtype float64"):
+        torch_compat.nll_loss(np.log(SOFTMAX), np.array([0.0, 2.0]))
+
+
+def test_cross_entropy_probability_targets_outside_0_1_are_a_value_error():
+    with pytest.raises(
+        ValueError, match=re.escape("`target`: expected values in [0, 1], received values from 0.1 to 1.5")
+    ):
+        torch_compat.cross_entropy(CLASS_LOGITS, np.array([[0.2, 0.3, 1.5], [0.6, 0.3, 0.1]]))
+
+
+@pytest.mark.parametrize(
+    ("input", "target"),
+    [(np.array([[0.5], [-1.0]]), LABELS * 0), (np.array([0.5]), np.array(0))],
+    ids=["(N, 1)", "(1,)"],
+)
+def test_cross_entropy_with_a_single_class_is_a_value_error_that_points_to_the_binary_loss(input, target):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "`input`: cross_entropy needs one logit per class, at least 2 along the class axis; "
+            f"received input.shape={input.shape}"
+        ),
+    ) as error:
+        torch_compat.cross_entropy(input, target)
+    assert "use binary_cross_entropy_with_logits" in str(error.value)
+
+
+def test_class_weight_of_another_dtype_than_the_input_is_a_type_error():
+    with pytest.raises(
+        TypeError, match="`input` and `weight` must have the same dtype; received float64 and float32"
+    ):
+        torch_compat.cross_entropy(CLASS_LOGITS, LABELS, weight=np.ones(3, dtype=F32))
+
+
+# --------------------------------------------------------------------------------------------------
+# The wrong-helper warnings
+# --------------------------------------------------------------------------------------------------
+
+SOFTMAX_INPUTS = {
+    "(N, C)": (SOFTMAX, LABELS),
+    "(C,)": (SOFTMAX[0], np.array(2)),
+    "(N, C, d1)": (np.stack([SOFTMAX.T, SOFTMAX.T]), np.array([[0, 1], [2, 0]])),
+}
+
+
+@pytest.mark.parametrize("shape", SOFTMAX_INPUTS)
+def test_cross_entropy_given_a_softmax_output_warns_and_still_returns_pytorchs_value(shape):
+    """Softmax applied twice: the loss runs, but is nearly flat, so the model barely learns."""
+    input, target = SOFTMAX_INPUTS[shape]
+    with pytest.warns(
+        LikelyMistakeWarning,
+        match=r"`input`: every row lies in \[0, 1\] and sums to 1.*cross_entropy applies log_softmax itself",
+    ):
+        result = torch_compat.cross_entropy(input, target)
+    assert_close(result, F.cross_entropy(torch.from_numpy(input), torch.from_numpy(target)), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("input", "looks_like"),
+    [
+        (CLASS_LOGITS, r"received values up to 3\. These look like logits: pass them to cross_entropy"),
+        (SOFTMAX, r"received values up to 0\.6\. These look like probabilities .*: take their log first"),
+    ],
+    ids=["logits", "probabilities"],
+)
+def test_nll_loss_given_logits_or_probabilities_warns_and_still_returns_pytorchs_value(input, looks_like):
+    """No log-probability is positive; PyTorch computes a meaningless number without a word."""
+    with pytest.warns(
+        LikelyMistakeWarning, match=r"`input`: expected log-probabilities \(all <= 0\), " + looks_like
+    ):
+        result = torch_compat.nll_loss(input, LABELS)
+    assert_close(result, F.nll_loss(torch.from_numpy(input), torch.from_numpy(LABELS)), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: torch_compat.cross_entropy(CLASS_LOGITS, LABELS),
+        lambda: torch_compat.cross_entropy(np.array([[0.2, 0.3, 0.1]]), np.array([0])),
+        lambda: torch_compat.nll_loss(np.log(SOFTMAX), LABELS),
+        lambda: torch_compat.nll_loss(np.zeros((2, 3)), LABELS),
+    ],
+    ids=[
+        "cross_entropy on logits",
+        "cross_entropy on rows in [0, 1] that do not sum to 1",
+        "nll_loss on log-probabilities",
+        "nll_loss on log-probabilities of 0",
+    ],
+)
+def test_ordinary_logits_and_log_probabilities_do_not_warn(call):
+    """pytest turns LikelyMistakeWarning into an error (pyproject.toml), so returning is the test."""
+    call()

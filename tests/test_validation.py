@@ -1,0 +1,165 @@
+"""Input checks shared by every loss (DESIGN.md): bad input gets a clear error that says which argument,
+what was expected and what was received; each test matches the message against those three parts.
+
+The checks here are the same for every family and both compat layers: shapes that do not match (which
+PyTorch and Keras would broadcast into a larger loss), NaN in a prediction or a target, integer or
+boolean predictions, input and target of different dtypes, and arguments that mix NumPy arrays with
+torch tensors. The checks that belong to one family (value ranges, class indices, weights, label
+smoothing) are in its modules, test_<family>_torch and test_<family>_keras.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from parity import BINARY_LOSSES, F32, HALF, LABELS, SOFTMAX, names_of, valid_prediction
+
+from lossbook import keras_compat, torch_compat
+
+# --------------------------------------------------------------------------------------------------
+# Shapes
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", BINARY_LOSSES)
+def test_shape_mismatch_is_a_value_error_naming_both_shapes(name):
+    pred_name, true_name = names_of(name)
+    with pytest.raises(ValueError, match="must have the same shape; received") as error:
+        BINARY_LOSSES[name](valid_prediction(name), np.full(4, 0.5))
+    assert f"{pred_name}.shape=(3,)" in str(error.value)
+    assert f"{true_name}.shape=(4,)" in str(error.value)
+
+
+def keras_call(name: str):
+    """A Keras-style function or class as ``(prediction, target)``, like ``parity.BINARY_LOSSES``."""
+    loss = getattr(keras_compat, name)
+    return (lambda p, y: loss()(y, p)) if name[0].isupper() else (lambda p, y: loss(y, p))
+
+
+SHAPE_MISMATCHES = {  # name: (the loss as (prediction, target), prediction shape, target shape)
+    "torch_compat.mse_loss (N, 1) vs (N,)": (torch_compat.mse_loss, (3, 1), (3,)),
+    "torch_compat.l1_loss (N, 1) vs (N,)": (torch_compat.l1_loss, (3, 1), (3,)),
+    "torch_compat.poisson_nll_loss (N,) vs (N, 1)": (torch_compat.poisson_nll_loss, (3,), (3, 1)),
+    "keras_compat.mean_squared_error (N, 3) vs (N,)": (keras_call("mean_squared_error"), (3, 3), (3,)),
+    "keras_compat.mean_absolute_error (N, 3) vs (N,)": (keras_call("mean_absolute_error"), (3, 3), (3,)),
+    "keras_compat.MeanSquaredError (N, 3) vs (N,)": (keras_call("MeanSquaredError"), (3, 3), (3,)),
+    "keras_compat.poisson (N, 1) vs (N,)": (keras_call("poisson"), (3, 1), (3,)),
+    "keras_compat.categorical_crossentropy": (keras_call("categorical_crossentropy"), (2, 4), (2, 3)),
+}
+"""Shapes that PyTorch or Keras would broadcast into a larger loss (an (N, 1) prediction against an (N,)
+target gives an (N, N) loss) with only a warning, or none. Keras's ``poisson`` function has no rank fix."""
+
+
+@pytest.mark.parametrize("name", SHAPE_MISMATCHES)
+def test_regression_and_categorical_shape_mismatch_is_a_value_error_naming_both_shapes(name):
+    function, pred_shape, true_shape = SHAPE_MISMATCHES[name]
+    pred_name, true_name = names_of(name)
+    with pytest.raises(ValueError, match="must have the same shape; received") as error:
+        function(np.full(pred_shape, 0.25, dtype=F32), np.full(true_shape, 0.25, dtype=F32))
+    assert f"{pred_name}.shape={pred_shape}" in str(error.value)
+    assert f"{true_name}.shape={true_shape}" in str(error.value)
+    assert "does not broadcast" in str(error.value)
+
+
+# --------------------------------------------------------------------------------------------------
+# NaN
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["prediction", "target"])
+@pytest.mark.parametrize("name", BINARY_LOSSES)
+def test_nan_in_prediction_or_target_is_a_value_error_counting_them(name, where):
+    names = dict(zip(("prediction", "target"), names_of(name), strict=True))
+    nan_twice = np.array([np.nan, 0.5, np.nan])
+    arguments = (nan_twice, HALF) if where == "prediction" else (valid_prediction(name), nan_twice)
+    with pytest.raises(
+        ValueError, match=rf"`{names[where]}`: expected no NaN values, received 2 NaN value\(s\)"
+    ):
+        BINARY_LOSSES[name](*arguments)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: torch_compat.cross_entropy(np.array([[np.nan, 1.0, 2.0]]), np.array([0])),
+        lambda: torch_compat.nll_loss(np.array([[np.nan, -1.0, -2.0]]), np.array([0])),
+        lambda: keras_compat.categorical_crossentropy(SOFTMAX[:1], np.array([[np.nan, 0.5, 0.5]])),
+        lambda: keras_compat.sparse_categorical_crossentropy(np.array([0]), np.array([[np.nan, 0.5, 0.5]])),
+        lambda: keras_compat.mean_squared_error(HALF, np.array([np.nan, 0.5, 0.5])),
+    ],
+    ids=[
+        "cross_entropy",
+        "nll_loss",
+        "categorical_crossentropy",
+        "sparse_categorical_crossentropy",
+        "mean_squared_error",
+    ],
+)
+def test_nan_predictions_are_a_value_error_in_every_loss(call):
+    with pytest.raises(ValueError, match=r"expected no NaN values, received 1 NaN value\(s\)"):
+        call()
+
+
+# --------------------------------------------------------------------------------------------------
+# Dtypes
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.bool_], ids=["int64", "bool"])
+@pytest.mark.parametrize(
+    ("function", "argument"),
+    [
+        (torch_compat.binary_cross_entropy, "input"),
+        (torch_compat.binary_cross_entropy_with_logits, "input"),
+        (lambda pred, true: keras_compat.binary_crossentropy(true, pred), "y_pred"),
+    ],
+    ids=[
+        "torch_compat.binary_cross_entropy",
+        "torch_compat.binary_cross_entropy_with_logits",
+        "keras_compat.binary_crossentropy",
+    ],
+)
+def test_integer_or_bool_predictions_are_a_type_error_naming_the_dtype(function, argument, dtype):
+    received = np.dtype(dtype).name
+    with pytest.raises(
+        TypeError, match=rf"`{argument}`: expected a real floating-point array .* received dtype {received}"
+    ):
+        function(np.array([0, 1, 1]).astype(dtype), HALF)
+
+
+@pytest.mark.parametrize(
+    "function", [torch_compat.binary_cross_entropy, torch_compat.binary_cross_entropy_with_logits]
+)
+def test_torch_compat_refuses_mismatched_dtypes_like_pytorch(function):
+    with pytest.raises(
+        TypeError, match=r"`input` and `target` must have the same dtype; received float32 and float64"
+    ):
+        function(torch.full((3,), 0.5, dtype=torch.float32), torch.full((3,), 0.5, dtype=torch.float64))
+
+
+# --------------------------------------------------------------------------------------------------
+# One array library per call
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", BINARY_LOSSES)
+def test_mixing_numpy_and_torch_arguments_is_a_type_error(name):
+    with pytest.raises(
+        TypeError, match=r"one array library .* received a mix of numpy\.ndarray, torch\.Tensor"
+    ):
+        BINARY_LOSSES[name](torch.from_numpy(valid_prediction(name)), HALF)
+
+
+@pytest.mark.parametrize("name", ["cross_entropy", "nll_loss", "mse_loss"])
+def test_mixing_numpy_and_torch_in_the_new_losses_is_a_type_error(name):
+    with pytest.raises(TypeError, match=r"received a mix of numpy\.ndarray, torch\.Tensor"):
+        if name == "mse_loss":
+            torch_compat.mse_loss(HALF, torch.from_numpy(HALF))
+        else:
+            getattr(torch_compat, name)(np.log(SOFTMAX), torch.from_numpy(LABELS))
+
+
+def test_keras_class_refuses_a_torch_sample_weight_with_numpy_inputs():
+    with pytest.raises(TypeError, match=r"received a mix of numpy\.ndarray, torch\.Tensor"):
+        keras_compat.BinaryCrossentropy()(HALF, HALF, sample_weight=torch.ones(3))
