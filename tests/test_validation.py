@@ -15,7 +15,7 @@ import pytest
 import torch
 from parity import BINARY_LOSSES, F32, HALF, LABELS, SOFTMAX, names_of, valid_prediction
 
-from lossbook import keras_compat, torch_compat
+from lossbook import core, keras_compat, torch_compat
 
 # --------------------------------------------------------------------------------------------------
 # Shapes
@@ -163,3 +163,20 @@ def test_mixing_numpy_and_torch_in_the_new_losses_is_a_type_error(name):
 def test_keras_class_refuses_a_torch_sample_weight_with_numpy_inputs():
     with pytest.raises(TypeError, match=r"received a mix of numpy\.ndarray, torch\.Tensor"):
         keras_compat.BinaryCrossentropy()(HALF, HALF, sample_weight=torch.ones(3))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: core.binary_cross_entropy_with_logits(np.zeros(2), torch.zeros(2)),
+        lambda: core.softmax_cross_entropy(torch.zeros(2, 3), np.zeros((2, 3))),
+        lambda: core.squared_error(np.zeros(2), torch.zeros(2)),
+        lambda: core.softplus(1.0),
+    ],
+    ids=["bce with logits", "softmax cross-entropy", "squared error", "a plain number"],
+)
+def test_core_functions_with_closed_form_gradients_refuse_mixed_or_plain_arguments_clearly(call):
+    """These functions route torch tensors to a custom autograd function; the argument check comes
+    first, so a mix of NumPy and torch (or a plain number) gets the same message as everywhere else."""
+    with pytest.raises(TypeError, match=r"received a mix of numpy\.ndarray, torch\.Tensor|received float"):
+        call()

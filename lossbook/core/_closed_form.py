@@ -22,7 +22,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from lossbook._arrays import is_torch
+from lossbook._arrays import is_array, is_torch, namespace
 
 
 def closed_form_gradient(
@@ -44,7 +44,9 @@ def closed_form_gradient(
         @functools.wraps(loss)
         def loss_with_closed_form_gradient(*args, **kwargs):
             bound = signature.bind(*args, **kwargs)
-            if not any(is_torch(value) for value in bound.arguments.values()):
+            arrays = [value for value in bound.arguments.values() if is_array(value)]
+            namespace(*(arrays or bound.arguments.values()))  # TypeError: no array, or NumPy with torch
+            if not is_torch(arrays[0]):
                 return loss(*args, **kwargs)
             bound.apply_defaults()
             names = tuple(bound.arguments)
