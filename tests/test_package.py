@@ -37,15 +37,16 @@ def fresh_import() -> dict:
     return json.loads(completed.stdout)
 
 
-def test_import_lossbook_takes_under_a_second_and_loads_no_heavy_library():
-    """DESIGN.md, "Speed": SymPy work is lazy, torch and Keras are only used when the caller passes
-    their objects. The best of three runs is taken, so one slow start on a busy machine is not a failure
-    (the first run may also write bytecode caches)."""
+def test_import_lossbook_takes_under_0_3_seconds_and_loads_no_heavy_library():
+    """DESIGN.md, "Speed": ``import lossbook`` and its four layers in under 0.3 s. SymPy work is lazy,
+    torch and Keras are only used when the caller passes their objects. The best of three runs is
+    taken, so one slow start on a busy machine is not a failure (the first run may also write bytecode
+    caches)."""
     runs = [fresh_import() for _ in range(3)]
     for run in runs:
         assert run["heavy"] == [], f"import lossbook imported {run['heavy']}"
         assert run["file"].startswith(str(REPO)), f"imported {run['file']}, not the working tree"
-    assert min(run["seconds"] for run in runs) < 1.0, runs
+    assert min(run["seconds"] for run in runs) < 0.3, runs
 
 
 def book_notebooks() -> list[str]:

@@ -441,6 +441,19 @@ def test_per_sample_weight_of_shape_n_against_losses_of_shape_n_t_is_ambiguous(n
         keras_compat.BinaryCrossentropy()(y, y, sample_weight=np.ones(n))
 
 
+def test_per_sample_weights_against_a_single_batch_loss_say_to_add_a_trailing_axis():
+    """Targets of shape (N,) are averaged over their last (only) axis, so the loss function returns one
+    value for the batch, and N weights have nothing to weigh: Keras broadcasts them against the scalar
+    (a mean of the weights times the batch loss). The message says what the caller most likely meant."""
+    y = np.array([0.0, 1.0, 0.5], dtype=np.float32)
+    with pytest.raises(
+        ValueError,
+        match=r"`sample_weight`: received sample_weight.shape=\(3,\), but the loss function returned a "
+        r"single value for the whole batch: .* shape \(N, 1\)",
+    ):
+        keras_compat.MeanSquaredError()(y, y, sample_weight=np.ones(3, dtype=np.float32))
+
+
 @pytest.mark.parametrize(
     "class_weight", [[1.0, 2.0], np.array([1.0, 2.0]), 2.0], ids=["list", "array", "float"]
 )

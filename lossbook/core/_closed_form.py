@@ -22,7 +22,9 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from lossbook._arrays import is_array, is_torch, namespace
+from array_api_compat import is_array_api_obj
+
+from lossbook._arrays import is_torch, namespace
 
 
 def closed_form_gradient(
@@ -44,8 +46,10 @@ def closed_form_gradient(
         @functools.wraps(loss)
         def loss_with_closed_form_gradient(*args, **kwargs):
             bound = signature.bind(*args, **kwargs)
-            arrays = [value for value in bound.arguments.values() if is_array(value)]
-            namespace(*(arrays or bound.arguments.values()))  # TypeError: no array, or NumPy with torch
+            # A clear TypeError for no array at all, or for NumPy mixed with torch (a NumPy scalar such
+            # as ``-x`` of a 0-d array counts as NumPy).
+            arrays = [value for value in bound.arguments.values() if is_array_api_obj(value)]
+            namespace(*(arrays or bound.arguments.values()))
             if not is_torch(arrays[0]):
                 return loss(*args, **kwargs)
             bound.apply_defaults()

@@ -42,7 +42,8 @@ def softplus(x: ArrayLike) -> ArrayLike:
     The naive ``log(1 + exp(x))`` overflows for ``x`` above about 88 (float32) or 709 (float64), and
     rounds ``1 + exp(x)`` to 1 for ``x`` below about -37 (float64), losing every digit. The rewritten
     form never exponentiates a positive number, and ``log1p`` keeps the digits of a tiny ``e^{-|x|}``,
-    so the result is accurate to a few units in the last place for every finite ``x``.
+    so the result is accurate to a few units in the last place for every finite ``x``. NumPy's and
+    torch's ``logaddexp(x, 0)`` compute exactly this form in one fused operation, so that is what runs.
 
     Softplus is the workhorse of the logit losses: :math:`-\log\sigma(z) = \operatorname{softplus}(-z)`
     and :math:`-\log(1 - \sigma(z)) = \operatorname{softplus}(z)`.
@@ -51,8 +52,7 @@ def softplus(x: ArrayLike) -> ArrayLike:
     pricing", NeurIPS 2000 (the name); Mächler, "Accurately computing log(1 - exp(-|a|))", 2012.
     """
     xp = namespace(x)
-    # logaddexp(x, 0) is this rewritten form in one fused operation (NumPy and torch alike), within
-    # an ulp of the exact value in float64; its derivative, sigmoid(x), is supplied in closed form.
+    # Within an ulp of the exact value in float64; the derivative, sigmoid(x), is supplied in closed form.
     return xp.logaddexp(x, xp.asarray(0.0, dtype=x.dtype, device=getattr(x, "device", None)))
 
 

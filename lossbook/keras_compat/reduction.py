@@ -43,6 +43,13 @@ def _check_sample_weight(values: ArrayLike, sample_weight: ArrayLike) -> None:
     ws, vs = shape_of(sample_weight), shape_of(values)
     if ws == () or (len(ws) == len(vs) and all(w in (1, v) for w, v in zip(ws, vs, strict=True))):
         return
+    if vs == ():
+        raise ValueError(
+            f"argument `sample_weight`: received sample_weight.shape={ws}, but the loss function returned "
+            "a single value for the whole batch: it averages over the last axis, so targets of shape "
+            "(N,) give one loss, not N. For one loss per example, give y_true and y_pred a trailing "
+            "axis of length 1, shape (N, 1)"
+        )
     raise ValueError(
         f"argument `sample_weight`: expected a scalar or a shape of rank {len(vs)} whose axes are 1 "
         f"or equal to those of the per-sample losses {vs}; received sample_weight.shape={ws}. "
