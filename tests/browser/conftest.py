@@ -1,24 +1,24 @@
-"""Fixtures for the browser test: the built book over local HTTP, offline MathJax, headless Chromium.
+"""Fixtures for the browser test: the built book over local HTTP, headless Chromium, no network.
 
 The test never touches the internet. The built pages are served from ``_build/html`` by a local HTTP
-server (search needs http, not file://). Every request to another host goes through a Playwright route:
-requests for the MathJax CDN are answered from the MathJax 3 copy that ``django-static-mathjax``
-installs (pinned in requirements.txt), and every other external request is aborted *and recorded*, so
-a page that starts depending on the network fails the test instead of passing by luck.
+server (search needs http, not file://). The book serves its own MathJax (``_static/mathjax``, copied
+there by ``_ext/lossbook_offline_mathjax.py``), so it reads offline; every request to another host is
+aborted *and recorded*, so a page that starts depending on the network fails the test instead of
+passing by luck.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
-import importlib.metadata
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
 
 import pytest
 from playwright.sync_api import (
@@ -31,16 +31,13 @@ from playwright.sync_api import (
     Route,
     sync_playwright,
 )
+from playwright.sync_api import Error as PlaywrightError
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = REPO / "_build" / "html"
 
-# Where Sphinx points the pages for MathJax (its default ``mathjax_path`` for MathJax 3). Everything
-# under this prefix (the loader, then the fonts and any extra components it fetches relative to its own
-# URL) is answered from the local copy.
-MATHJAX_CDN_PREFIX = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/"
-MATHJAX_DIST = "django-static-mathjax"  # MathJax 3.2.2, the last 3.x release, the same as mathjax@3
-MATHJAX_ES5 = "mathjax/static/mathjax/es5"  # where that distribution puts MathJax's es5/ directory
+# Where the built book serves MathJax from (``mathjax_path`` in _config.yml, under _static).
+MATHJAX_PREFIX = "_static/mathjax/"
 
 # Flags for headless Chromium on a machine with no network. --no-sandbox: Chromium refuses to run as
 # root with its sandbox. The rest stop Chromium's own background connections (updates, sync, field
@@ -55,6 +52,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 10_000  # per Playwright action (expect() keeps its 5 s); a page loads here in 1-3 s
+QUIET_S = 0.5  # the network is idle once no request of the page has been in flight for this long
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -86,19 +84,6 @@ def chromium_path() -> str:
             "or set CHROMIUM=/path/to/chrome"
         )
     return path
-
-
-@pytest.fixture(scope="session")
-def mathjax_dir() -> Path:
-    try:
-        es5 = Path(importlib.metadata.distribution(MATHJAX_DIST).locate_file(MATHJAX_ES5))
-    except importlib.metadata.PackageNotFoundError:
-        pytest.fail(
-            f"{MATHJAX_DIST} is not installed: run `make setup` (it is in requirements.txt)", pytrace=False
-        )
-    if not (es5 / "tex-mml-chtml.js").is_file():
-        pytest.fail(f"no MathJax 3 found at {es5}; {MATHJAX_DIST} changed its layout", pytrace=False)
-    return es5.resolve()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -156,42 +141,84 @@ class PageReport:
         )
 
 
-def _route_offline(report: PageReport, mathjax_dir: Path) -> Callable[[Route], None]:
+def _route_offline(report: PageReport) -> Callable[[Route], None]:
+    """Abort and record every request to another host."""
+
     def handle(route: Route) -> None:
-        url = route.request.url
-        if url.startswith(MATHJAX_CDN_PREFIX):
-            relative = urlsplit(url).path.removeprefix(urlsplit(MATHJAX_CDN_PREFIX).path)
-            local = (mathjax_dir / relative).resolve()
-            if local.is_relative_to(mathjax_dir) and local.is_file():
-                report.mathjax_served.append(relative)
-                route.fulfill(path=local)
-            else:  # recorded as a failed request by the response listener
-                route.fulfill(status=404, body=f"not in the local MathJax: {relative}")
-        else:
-            report.blocked_external.append(url)
-            route.abort("blockedbyclient")
+        report.blocked_external.append(route.request.url)
+        route.abort("blockedbyclient")
 
     return handle
 
 
 @dataclass
 class Visit:
+    """One load of one page: the live page, what it did while loading, and what was measured on it."""
+
+    path: str
     page: Page
     report: PageReport
+    # Measurements taken on the freshly loaded page, before any test looked at it or clicked on it (see
+    # ``Visit.measure``); a measurement that raised keeps its error, for the test that reads it.
+    record: dict[str, Any] = field(default_factory=dict)
+
+    # The page's requests not yet finished or failed, and when the last one started or ended.
+    in_flight: set[Request] = field(default_factory=set)
+    last_activity: float = field(default_factory=time.monotonic)
+
+    def wait_until_loaded(self) -> None:
+        """Return once the page has loaded, MathJax has finished and the network is idle."""
+        self.page.wait_for_load_state("load")
+        # MathJax is loaded with `defer`, so at "load" it has started; wait until it has typeset.
+        self.page.evaluate(
+            "() => window.MathJax?.startup?.promise ? MathJax.startup.promise.then(() => true) : true"
+        )
+        self.wait_until_network_idle()  # fonts MathJax asked for, images, searchindex.js
+
+    def wait_until_network_idle(self) -> None:
+        """Playwright's own wait_for_load_state("networkidle"), but counted from the page's request
+        events: with another page loading at the same time, Playwright's now and then never fired even
+        though every request had finished."""
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while (quiet := time.monotonic() - self.last_activity) < QUIET_S or self.in_flight:
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"{self.path}: the network was not idle within {TIMEOUT_MS / 1000:g} s; still in "
+                    f"flight: {sorted(request.url for request in self.in_flight)}",
+                    pytrace=False,
+                )
+            # Playwright delivers the page's events to Python while it waits.
+            self.page.wait_for_timeout(100 if self.in_flight else (QUIET_S - quiet) * 1000 + 10)
+
+    def measure(self, name: str, how: Callable[[Page], Any]) -> None:
+        try:
+            self.record[name] = how(self.page)
+        except PlaywrightError as error:
+            self.record[name] = error
+
+    def measured(self, name: str) -> Any:
+        value = self.record[name]
+        if isinstance(value, PlaywrightError):
+            pytest.fail(f"{self.path}: measuring {name} at load time failed: {value}", pytrace=False)
+        return value
 
 
-@pytest.fixture
-def visit(browser: Browser, site_url: str, mathjax_dir: Path) -> Iterator[Callable[[str], Visit]]:
-    """``visit("book/index.html")`` opens a page in a fresh context (empty storage, like a first visit)
-    and returns once it has loaded, MathJax has finished and the network is idle."""
+@pytest.fixture(scope="module")
+def start_loading(browser: Browser, site_url: str) -> Iterator[Callable[..., Visit]]:
+    """``start_loading("book/index.html")`` opens a page in a fresh context (empty storage, like a first
+    visit) and returns as soon as the server has answered, while the page goes on loading; then
+    ``visit.wait_until_loaded()``. So the next page can load while a test looks at this one. Every call is
+    a new load; the pages stay open until the end of the module (the test module loads each page once)."""
     contexts: list[BrowserContext] = []
 
-    def open_page(path: str) -> Visit:
+    def start_loading(path: str, *, color_mode: str | None = None) -> Visit:
         context = browser.new_context()
         contexts.append(context)
         context.set_default_timeout(TIMEOUT_MS)
+        if color_mode is not None:  # pydata-sphinx-theme reads the reader's choice from localStorage
+            context.add_init_script(f"localStorage.setItem('mode', '{color_mode}')")
         report = PageReport()
-        context.route(lambda url: not url.startswith(site_url), _route_offline(report, mathjax_dir))
+        context.route(lambda url: not url.startswith(site_url), _route_offline(report))
         page = context.new_page()
 
         def on_console(message: ConsoleMessage) -> None:
@@ -206,18 +233,28 @@ def visit(browser: Browser, site_url: str, mathjax_dir: Path) -> Iterator[Callab
             if response.status >= 400:
                 report.failed_requests.append(f"{response.url}: HTTP {response.status}")
 
+        visit = Visit(path, page, report)
+
+        def on_request(request: Request) -> None:
+            visit.in_flight.add(request)
+            visit.last_activity = time.monotonic()
+            if request.url.startswith(site_url + MATHJAX_PREFIX):
+                report.mathjax_served.append(request.url.removeprefix(site_url + MATHJAX_PREFIX))
+
+        def on_request_done(request: Request) -> None:
+            visit.in_flight.discard(request)
+            visit.last_activity = time.monotonic()
+
         page.on("console", on_console)
         page.on("pageerror", lambda error: report.page_errors.append(str(error)))
         page.on("requestfailed", on_request_failed)
         page.on("response", on_response)
-        page.goto(site_url + path, wait_until="load")
-        # MathJax is loaded with `defer`, so at "load" it has started; wait until it has typeset.
-        page.evaluate(
-            "() => window.MathJax?.startup?.promise ? MathJax.startup.promise.then(() => true) : true"
-        )
-        page.wait_for_load_state("networkidle")  # fonts MathJax asked for, images, searchindex.js
-        return Visit(page, report)
+        page.on("request", on_request)
+        page.on("requestfinished", on_request_done)
+        page.on("requestfailed", on_request_done)
+        page.goto(site_url + path, wait_until="commit")
+        return visit
 
-    yield open_page
+    yield start_loading
     for context in contexts:
         context.close()
