@@ -456,3 +456,12 @@ TORCH_CALLS = {  # each loss on valid arguments, with extra keywords
     "l1_loss": lambda **kw: torch_compat.l1_loss(LOGITS, HALF, **kw),
     "poisson_nll_loss": lambda **kw: torch_compat.poisson_nll_loss(LOGITS, HALF, **kw),
 }
+
+
+def as_input_kind(kind: str, y_true: np.ndarray, y_pred: np.ndarray):
+    """The pair as torch tensors (``kind == "torch"``) or as Python lists, and the array whose kind and
+    dtype the result should have (the tensor, or the float32 NumPy array Keras makes of a list)."""
+    if kind == "torch":
+        y_true, y_pred = torch.from_numpy(y_true), torch.from_numpy(y_pred)
+        return y_true, y_pred, y_pred
+    return y_true.tolist(), y_pred.tolist(), y_pred

@@ -204,26 +204,6 @@ def test_regression_weight_of_another_shape_than_the_input_is_a_value_error(func
 
 
 @pytest.mark.parametrize(
-    ("call", "argument", "hint"),
-    [
-        pytest.param(
-            lambda rate, count: torch_compat.poisson_nll_loss(rate, count, log_input=False),
-            "input",
-            "With log_input=False the input holds rates",
-            id="poisson_nll_loss negative rate",
-        ),
-    ],
-)
-def test_negative_rates_in_poisson_losses_are_a_value_error(call, argument, hint):
-    with pytest.raises(
-        ValueError,
-        match=re.escape(f"`{argument}`: expected values in [0, inf], received values from -1 to 2"),
-    ) as error:
-        call(np.array([-1.0, 0.5, 2.0], dtype=F32), np.array([0.0, 1.0, 3.0], dtype=F32))
-    assert hint in str(error.value)
-
-
-@pytest.mark.parametrize(
     ("call", "argument"),
     [
         pytest.param(

@@ -10,10 +10,22 @@ smoothing) are in its modules, test_<family>_torch and test_<family>_keras.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
-from parity import BINARY_LOSSES, F32, HALF, LABELS, SOFTMAX, names_of, valid_prediction
+from parity import (
+    BINARY_LOSSES,
+    BINARY_PROBABILITY_LOSSES,
+    F32,
+    HALF,
+    LABELS,
+    LOGITS,
+    SOFTMAX,
+    names_of,
+    valid_prediction,
+)
 
 from lossbook import core, keras_compat, torch_compat
 
@@ -180,3 +192,58 @@ def test_core_functions_with_closed_form_gradients_refuse_mixed_or_plain_argumen
     first, so a mix of NumPy and torch (or a plain number) gets the same message as everywhere else."""
     with pytest.raises(TypeError, match=r"received a mix of numpy\.ndarray, torch\.Tensor|received float"):
         call()
+
+
+@pytest.mark.parametrize("name", BINARY_PROBABILITY_LOSSES)
+def test_binary_probabilities_outside_0_1_are_a_value_error_that_points_to_the_logit_form(name):
+    """In both layers: the message names the argument and the range, and points to the logit form."""
+    pred_name, _ = names_of(name)
+    hint = "binary_cross_entropy_with_logits" if name.startswith("torch") else "from_logits=True"
+    with pytest.raises(
+        ValueError, match=rf"`{pred_name}`: expected values in \[0, 1\], received values from -2 to 3"
+    ):
+        BINARY_PROBABILITY_LOSSES[name](LOGITS, HALF)
+    with pytest.raises(ValueError, match=hint):
+        BINARY_PROBABILITY_LOSSES[name](LOGITS, HALF)
+
+
+@pytest.mark.parametrize("name", BINARY_LOSSES)
+def test_binary_targets_outside_0_1_are_a_value_error(name):
+    _, true_name = names_of(name)
+    prediction = valid_prediction(name)
+    with pytest.raises(
+        ValueError, match=rf"`{true_name}`: expected values in \[0, 1\], received values from 0 to 2"
+    ):
+        BINARY_LOSSES[name](prediction, np.array([0.0, 1.0, 2.0]))
+
+
+@pytest.mark.parametrize(
+    ("call", "argument", "hint"),
+    [
+        pytest.param(
+            lambda rate, count: torch_compat.poisson_nll_loss(rate, count, log_input=False),
+            "input",
+            "With log_input=False the input holds rates",
+            id="poisson_nll_loss negative rate",
+        ),
+        pytest.param(
+            lambda rate, count: keras_compat.poisson(count, rate),
+            "y_pred",
+            "Poisson predictions are rates",
+            id="poisson negative rate",
+        ),
+        pytest.param(
+            lambda rate, count: keras_compat.Poisson()(count, rate),
+            "y_pred",
+            "Poisson predictions are rates",
+            id="Poisson negative rate",
+        ),
+    ],
+)
+def test_negative_rates_in_poisson_losses_are_a_value_error(call, argument, hint):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(f"`{argument}`: expected values in [0, inf], received values from -1 to 2"),
+    ) as error:
+        call(np.array([-1.0, 0.5, 2.0], dtype=F32), np.array([0.0, 1.0, 3.0], dtype=F32))
+    assert hint in str(error.value)
