@@ -8,7 +8,10 @@ Submodules (imported on first use, so ``import lossbook`` stays fast):
 * :mod:`lossbook.symbolic`: SymPy definitions and derived gradients;
 * :mod:`lossbook.catalog`: one entry per loss, the source of the book's generated tables;
 * :mod:`lossbook.reference`: 50-digit mpmath references, the yardstick of every accuracy claim;
-* :mod:`lossbook.plotting`, :mod:`lossbook.display`: the book's figures and printed tables.
+* :mod:`lossbook.plotting`, :mod:`lossbook.display`: the book's figures and printed tables;
+* :mod:`lossbook.tfa_compat`: TensorFlow Addons' sigmoid focal cross-entropy, to explain older numbers;
+* :mod:`lossbook.advisor`: which cross-entropy to call, and checks that a model's last layer agrees
+  with its loss (it imports no framework).
 
 Where a loss lives: ``core``, ``catalog``, ``keras_compat`` and ``torch_compat`` are packages split by
 the same families (``building_blocks``, ``classification``, ``regression``, and later ``similarity``,
@@ -31,6 +34,7 @@ from lossbook._validation import LikelyMistakeWarning
 __version__ = "0.1.0"
 __all__ = [
     "LikelyMistakeWarning",
+    "advisor",
     "catalog",
     "core",
     "display",
@@ -38,15 +42,18 @@ __all__ = [
     "plotting",
     "reference",
     "symbolic",
+    "tfa_compat",
     "torch_compat",
 ]
 
 _SUBMODULES = {
-    "catalog", "core", "display", "keras_compat", "plotting", "reference", "symbolic", "torch_compat"
+    "advisor", "catalog", "core", "display", "keras_compat", "plotting", "reference", "symbolic",
+    "tfa_compat", "torch_compat",
 }
 
 if TYPE_CHECKING:
     from lossbook import (
+        advisor,
         catalog,
         core,
         display,
@@ -54,6 +61,7 @@ if TYPE_CHECKING:
         plotting,
         reference,
         symbolic,
+        tfa_compat,
         torch_compat,
     )
 

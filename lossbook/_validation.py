@@ -157,6 +157,42 @@ def check_number_in_closed_interval(name: str, value: float, low: float, high: f
     return number
 
 
+def _real_number(name: str, value: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"argument `{name}`: expected a real number, received {value!r}") from None
+
+
+def check_positive_number(name: str, value: float, *, hint: str = "") -> float:
+    """Return ``value`` as a float, or raise unless it is a real number above 0 (``inf`` included)."""
+    number = _real_number(name, value)
+    if not number > 0:  # NaN fails too
+        message = f"argument `{name}`: expected a positive number, received {value!r}"
+        raise ValueError(message + (f". {hint}" if hint else ""))
+    return number
+
+
+def check_number_in_open_interval(name: str, value: float, low: float, high: float) -> float:
+    """Return ``value`` as a float, or raise unless it is a real number in ``(low, high)``."""
+    number = _real_number(name, value)
+    if not low < number < high:
+        raise ValueError(f"argument `{name}`: expected a number in ({low:g}, {high:g}), received {value!r}")
+    return number
+
+
+def check_in_open_interval(name: str, x: ArrayLike, xp, low: float, high: float) -> None:
+    """Raise ``ValueError`` unless every value of ``x`` lies in ``(low, high)`` (NaN lies nowhere)."""
+    if 0 in shape_of(x):
+        return
+    lo, hi = value_range(name, x, xp)
+    if not (low < lo and hi < high):
+        raise ValueError(
+            f"argument `{name}`: expected values in ({low:g}, {high:g}), received values from "
+            f"{lo:.6g} to {hi:.6g}"
+        )
+
+
 def check_choice(name: str, value: object, allowed: Iterable[object]) -> None:
     """Raise ``ValueError`` unless ``value`` is one of ``allowed``."""
     allowed = list(allowed)
@@ -253,4 +289,44 @@ def warn_if_not_log_probabilities(name: str, x: ArrayLike, xp, axis: int) -> Non
         f"argument `{name}`: expected log-probabilities (all <= 0), received values up to "
         f"{_float(xp.max(x)):.6g}. These look like {looks_like}",
         LikelyMistakeWarning,
+    )
+
+
+# Margin losses (hinge, soft margin): labels are signs, -1 or +1.
+
+
+def warn_if_zero_one_labels(name: str, target: ArrayLike, xp, *, advice: str) -> None:
+    """Warn when targets meant to be signs (-1 or 1) are all 0 or 1, with at least one 0.
+
+    A 0/1 label passed to a ±1 margin loss runs without error: a target of 0 makes the margin
+    :math:`y f` zero whatever the score, so those examples teach nothing (``advice`` says what to do).
+    """
+    if 0 in shape_of(target):
+        return
+    zero = target == 0
+    if bool(xp.any(zero)) and bool(xp.all(zero | (target == 1))):
+        warn_at_caller(
+            f"argument `{name}`: every label is 0 or 1, but this loss expects -1 or 1. {advice}",
+            LikelyMistakeWarning,
+        )
+
+
+def check_sign_or_binary_labels(name: str, target: ArrayLike, xp) -> None:
+    """Raise ``ValueError`` unless the labels are all in {-1, 1} or all in {0, 1}.
+
+    Keras's hinge losses map 0/1 labels to -1/1 only when *every* label of the batch is 0 or 1, so a
+    batch that mixes -1 and 0 (or holds any other value) would have each example's loss depend on the
+    other labels of the batch; lossbook refuses such a batch instead.
+    """
+    if 0 in shape_of(target):
+        return
+    signs = (target == -1) | (target == 1)
+    binary = (target == 0) | (target == 1)
+    if bool(xp.all(signs)) or bool(xp.all(binary)):
+        return
+    low, high = value_range(name, target, xp)
+    raise ValueError(
+        f"argument `{name}`: expected labels that are all -1 or 1, or all 0 or 1; received values from "
+        f"{low:g} to {high:g}, not all of them labels of one kind. (Keras maps 0/1 to -1/1 only when the "
+        "whole batch is 0/1, so a mixed batch would silently change what a 0 means)"
     )

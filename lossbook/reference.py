@@ -141,6 +141,22 @@ def stirling_term(y):
     return y * mp.log(y) - y + mp.log(2 * mp.pi * y) / 2 if y > 1 else mp.mpf(0)
 
 
+def log_cosh(x):
+    r""":math:`\log\cosh x`, as :math:`\operatorname{log1p}(2\sinh^2(x/2))` (exact algebra): at 50 digits
+    :math:`\cosh x` rounds to 1 for :math:`|x| < 10^{-25}`, where :math:`\log\cosh x \approx x^2/2` is
+    still a normal float64."""
+    mp = _mp()
+    return mp.log1p(2 * mp.sinh(x / 2) ** 2)
+
+
+def gaussian_nll(y, mu, var, full=False):
+    r""":math:`\tfrac12(\log\sigma^2 + (y - \mu)^2/\sigma^2)`, plus :math:`\tfrac12\log 2\pi` with
+    ``full``."""
+    mp = _mp()
+    loss = (mp.log(var) + (y - mu) ** 2 / var) / 2
+    return loss + mp.log(2 * mp.pi) / 2 if full else loss
+
+
 def exact(function: Callable[..., Any], *arrays: Sequence[float]) -> list:
     """``function`` at each element of ``arrays`` (NumPy arrays or lists of equal length), as mpmath
     numbers with :data:`DIGITS` digits, from the exact values of the float inputs."""
@@ -178,3 +194,44 @@ def ulps_error(value: float, exact, dtype: Any = np.float64, scale: float | None
     unit = np.spacing(np.abs(np.asarray(float(exact) if scale is None else scale, dtype=dtype)))
     with mp.workdps(DIGITS):
         return float(abs(mp.mpf(float(value)) - mp.mpf(exact)) / mp.mpf(float(unit)))
+
+
+def binary_focal_cross_entropy(y, p, gamma=2, alpha=None):
+    r""":math:`\alpha_t (1 - p_t)^{\gamma}\,\mathrm{BCE}(y, p)`, :math:`1 - p_t = y(1 - p) + (1 - y)p`,
+    :math:`\alpha_t = y\alpha + (1 - y)(1 - \alpha)` (1 for ``alpha=None``), with :math:`0^0 = 1`."""
+    alpha_t = 1 if alpha is None else y * alpha + (1 - y) * (1 - alpha)
+    return alpha_t * (y * (1 - p) + (1 - y) * p) ** gamma * binary_cross_entropy(y, p)
+
+
+def binary_focal_cross_entropy_with_logits(y, z, gamma=2, alpha=None):
+    r"""The same at :math:`p = \sigma(z)`, with :math:`1 - \sigma(z) = \sigma(-z)` and the cross-entropy
+    :func:`binary_cross_entropy_with_logits` (so a :math:`1 - p` of :math:`10^{-300}` is held)."""
+    alpha_t = 1 if alpha is None else y * alpha + (1 - y) * (1 - alpha)
+    one_minus_p_t = y * sigmoid(-z) + (1 - y) * sigmoid(z)
+    return alpha_t * one_minus_p_t**gamma * binary_cross_entropy_with_logits(y, z)
+
+
+def softmax_focal_cross_entropy(target_row, logit_row, gamma=2):
+    r""":math:`-\sum_k y_k (1 - q_k)^{\gamma} \log q_k` with :math:`q = \operatorname{softmax}(z)` and
+    :math:`1 - q_k = -\operatorname{expm1}(\log q_k)` (exact algebra, so a :math:`1 - q_k` of
+    :math:`10^{-300}` is held)."""
+    mp = _mp()
+    terms = zip(_row(target_row), log_softmax(logit_row), strict=True)
+    return -mp.fsum(y * (-mp.expm1(log_q)) ** gamma * log_q for y, log_q in terms if y != 0)
+
+
+def soft_margin(y, f):
+    r""":math:`\log(1 + e^{-y f})`, the soft margin loss of a score :math:`f` for a label :math:`y`."""
+    return softplus(-y * f)
+
+
+def generalized_cross_entropy(p, q):
+    r""":math:`(1 - p^{q})/q`, the generalized cross-entropy of the true class's probability :math:`p`."""
+    return (1 - p**q) / q
+
+
+def softmax_generalized_cross_entropy(label, logit_row, q):
+    r""":math:`(1 - s_c^{q})/q` with :math:`s = \operatorname{softmax}(z)`, as
+    :math:`-\operatorname{expm1}(q \log s_c)/q` (exact algebra, so an :math:`s_c` of
+    :math:`1 - 10^{-300}` is held)."""
+    return -_mp().expm1(q * log_softmax(logit_row)[int(label)]) / q

@@ -24,9 +24,10 @@ def _sp():
     return sympy
 
 
-POSITIVE_NAMES = frozenset({"p", "q", "w", "lam", "sigma", "b"})
+POSITIVE_NAMES = frozenset({"p", "q", "w", "lam", "sigma", "b", "var"})
 """Symbols that stand for positive quantities: probabilities ``p``, ``q`` (also numbered, ``q1``),
-weights ``w``, a Poisson rate ``lam``, a Gaussian scale ``sigma``, a Laplace scale ``b``."""
+weights ``w``, a Poisson rate ``lam``, a Gaussian scale ``sigma`` and variance ``var``, a Laplace
+scale ``b``."""
 
 
 @cache
@@ -195,7 +196,7 @@ def lambdify(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Callable[...,
     return evaluate
 
 
-LATEX_NAMES = {"lam": r"\lambda"}
+LATEX_NAMES = {"lam": r"\lambda", "var": r"\sigma^{2}"}
 """Symbols whose Python-friendly name differs from their printed name (``lambda`` is a Python keyword)."""
 
 
@@ -203,3 +204,160 @@ def latex(expr: sympy.Expr) -> str:
     """LaTeX of ``expr``, for display in a chapter (``lam`` prints as :math:`\\lambda`)."""
     names = {symbol(name): printed for name, printed in LATEX_NAMES.items()}
     return _sp().latex(expr, symbol_names=names)
+
+
+# Robust, relative, logarithmic, heteroscedastic and quantile losses (Part III).
+
+
+def huber(y: sympy.Expr, yhat: sympy.Expr, delta: sympy.Expr = 1) -> sympy.Expr:
+    r"""Huber: :math:`\tfrac12 e^2` for :math:`|e| \le \delta`, else :math:`\delta(|e| - \delta/2)`,
+    with :math:`e = \hat y - y`."""
+    sp = _sp()
+    error, delta = yhat - y, sp.S(delta)
+    return sp.Piecewise(
+        (error**2 / 2, sp.Abs(error) <= delta), (delta * (sp.Abs(error) - delta / 2), True)
+    )
+
+
+def smooth_l1(y: sympy.Expr, yhat: sympy.Expr, beta: sympy.Expr = 1) -> sympy.Expr:
+    r"""Smooth L1: :math:`\tfrac12 e^2/\beta` for :math:`|e| < \beta`, else :math:`|e| - \beta/2`."""
+    sp = _sp()
+    error, beta = yhat - y, sp.S(beta)
+    return sp.Piecewise((error**2 / (2 * beta), sp.Abs(error) < beta), (sp.Abs(error) - beta / 2, True))
+
+
+def log_cosh(y: sympy.Expr, yhat: sympy.Expr) -> sympy.Expr:
+    r""":math:`\log\cosh(\hat y - y)`."""
+    sp = _sp()
+    return sp.log(sp.cosh(yhat - y))
+
+
+def absolute_percentage_error(y: sympy.Expr, yhat: sympy.Expr) -> sympy.Expr:
+    r""":math:`100\,|y - \hat y| / |y|`."""
+    sp = _sp()
+    return 100 * sp.Abs(y - yhat) / sp.Abs(y)
+
+
+def squared_log_error(y: sympy.Expr, yhat: sympy.Expr) -> sympy.Expr:
+    r""":math:`(\log(1 + \hat y) - \log(1 + y))^2`."""
+    sp = _sp()
+    return (sp.log(1 + yhat) - sp.log(1 + y)) ** 2
+
+
+def gaussian_nll(y: sympy.Expr, mu: sympy.Expr, var: sympy.Expr) -> sympy.Expr:
+    r""":math:`\tfrac12\bigl(\log\sigma^2 + (y - \mu)^2/\sigma^2\bigr)` with ``var`` :math:`= \sigma^2`."""
+    return (_sp().log(var) + (y - mu) ** 2 / var) / 2
+
+
+def quantile_loss(y: sympy.Expr, yhat: sympy.Expr, tau: sympy.Expr) -> sympy.Expr:
+    r""":math:`\max(\tau e, (\tau - 1) e)` with :math:`e = y - \hat y`: the pinball loss at level
+    :math:`\tau`."""
+    sp = _sp()
+    error = y - yhat
+    return sp.Max(tau * error, (tau - 1) * error)
+
+
+# Focal losses (Part II, Lin et al. 2017): cross-entropies reweighted by alpha_t (1 - p_t)^gamma.
+
+
+def binary_focal_cross_entropy(
+    y: sympy.Expr, p: sympy.Expr, gamma: sympy.Expr = 2, alpha: sympy.Expr | None = None
+) -> sympy.Expr:
+    r""":math:`\alpha_t (1 - p_t)^{\gamma}\,\mathrm{BCE}(y, p)` with :math:`1 - p_t = y(1 - p) + (1 - y)p`
+    and :math:`\alpha_t = y\alpha + (1 - y)(1 - \alpha)` (1 for ``alpha=None``)."""
+    sp = _sp()
+    alpha_t = 1 if alpha is None else y * alpha + (1 - y) * (1 - alpha)
+    return alpha_t * (y * (1 - p) + (1 - y) * p) ** sp.S(gamma) * binary_cross_entropy(y, p)
+
+
+def binary_focal_cross_entropy_with_logits(
+    y: sympy.Expr, z: sympy.Expr, gamma: sympy.Expr = 2, alpha: sympy.Expr | None = None
+) -> sympy.Expr:
+    r"""The binary focal loss of a logit: :func:`binary_focal_cross_entropy` at :math:`p = \sigma(z)`."""
+    return binary_focal_cross_entropy(y, sigmoid(z), gamma, alpha)
+
+
+def categorical_focal_cross_entropy(
+    y: Sequence[sympy.Expr], q: Sequence[sympy.Expr], gamma: sympy.Expr = 2
+) -> sympy.Expr:
+    r""":math:`-\sum_k y_k (1 - q_k)^{\gamma} \log q_k`: the focal loss of K class probabilities."""
+    sp = _sp()
+    return -sp.Add(*(yk * (1 - qk) ** sp.S(gamma) * sp.log(qk) for yk, qk in zip(y, q, strict=True)))
+
+
+def softmax_focal_cross_entropy(
+    y: Sequence[sympy.Expr], z: Sequence[sympy.Expr], gamma: sympy.Expr = 2
+) -> sympy.Expr:
+    r""":func:`categorical_focal_cross_entropy` of :math:`\operatorname{softmax}(z)`, written with
+    :math:`-\log\operatorname{softmax}(z)_k = \operatorname{LSE}(z) - z_k`."""
+    sp = _sp()
+    lse = log_sum_exp(z)
+    terms = zip(y, softmax(z), z, strict=True)
+    return sp.Add(*(yk * (1 - qk) ** sp.S(gamma) * (lse - zk) for yk, qk, zk in terms))
+
+
+# Margin losses and the generalized cross-entropy (Part II): piecewise linear, written with Max.
+
+
+def hinge(y: sympy.Expr, f: sympy.Expr, margin: sympy.Expr = 1) -> sympy.Expr:
+    r""":math:`\max(0,\ m - y f)`: the hinge loss of a score ``f`` for a label ``y`` in {-1, 1}."""
+    return _sp().Max(0, margin - y * f)
+
+
+def squared_hinge(y: sympy.Expr, f: sympy.Expr, margin: sympy.Expr = 1) -> sympy.Expr:
+    r""":math:`\max(0,\ m - y f)^2`."""
+    return hinge(y, f, margin) ** 2
+
+
+def categorical_hinge(y: Sequence[sympy.Expr], f: Sequence[sympy.Expr]) -> sympy.Expr:
+    r""":math:`\max(0,\ 1 + \max_k (1 - y_k) f_k - \sum_k y_k f_k)`, Keras's categorical hinge."""
+    sp = _sp()
+    negative = sp.Max(*((1 - yk) * fk for yk, fk in zip(y, f, strict=True)))
+    positive = sp.Add(*(yk * fk for yk, fk in zip(y, f, strict=True)))
+    return sp.Max(0, 1 + negative - positive)
+
+
+def crammer_singer_hinge(f: Sequence[sympy.Expr], label: int, margin: sympy.Expr = 1) -> sympy.Expr:
+    r""":math:`\max(0,\ m + \max_{j \ne c} f_j - f_c)` for the class ``label`` :math:`c`."""
+    sp = _sp()
+    others = [fj for j, fj in enumerate(f) if j != label]
+    return sp.Max(0, margin + sp.Max(*others) - f[label])
+
+
+def multi_margin(
+    f: Sequence[sympy.Expr], label: int, p: int = 1, margin: sympy.Expr = 1, weight: sympy.Expr = 1
+) -> sympy.Expr:
+    r""":math:`\frac{w_c}{K}\sum_{j \ne c} \max(0,\ m - f_c + f_j)^p` (Weston and Watkins; PyTorch's
+    ``multi_margin_loss``)."""
+    sp = _sp()
+    terms = (sp.Max(0, margin - f[label] + fj) ** p for j, fj in enumerate(f) if j != label)
+    return weight * sp.Add(*terms) / len(f)
+
+
+def multilabel_margin(f: Sequence[sympy.Expr], labels: Sequence[int]) -> sympy.Expr:
+    r""":math:`\frac{1}{K}\sum_{j \in Y}\sum_{i \notin Y} \max(0,\ 1 - (f_j - f_i))`, :math:`Y` the set
+    ``labels``."""
+    sp = _sp()
+    others = [fi for i, fi in enumerate(f) if i not in labels]
+    terms = (sp.Max(0, 1 - (f[j] - fi)) for j in labels for fi in others)
+    return sp.Add(*terms) / len(f)
+
+
+def soft_margin(y: sympy.Expr, f: sympy.Expr) -> sympy.Expr:
+    r""":math:`\log(1 + e^{-y f})`: the soft margin loss of a score ``f``, label ``y`` in {-1, 1}."""
+    sp = _sp()
+    return sp.log(1 + sp.exp(-y * f))
+
+
+def multilabel_soft_margin(y: Sequence[sympy.Expr], z: Sequence[sympy.Expr]) -> sympy.Expr:
+    r""":math:`\frac{1}{K}\sum_k \mathrm{BCE}(y_k, \sigma(z_k))`: the mean BCE of K logits."""
+    sp = _sp()
+    terms = (binary_cross_entropy_with_logits(yk, zk) for yk, zk in zip(y, z, strict=True))
+    return sp.Add(*terms) / len(z)
+
+
+def generalized_cross_entropy(p: sympy.Expr, q: sympy.Expr) -> sympy.Expr:
+    r""":math:`(1 - p^q)/q`: Zhang and Sabuncu's generalized cross-entropy of the true class's probability
+    (``q`` a symbol or a number; a ``Fraction`` stays exact)."""
+    q = _sp().S(q)
+    return (1 - p**q) / q

@@ -465,3 +465,89 @@ def as_input_kind(kind: str, y_true: np.ndarray, y_pred: np.ndarray):
         y_true, y_pred = torch.from_numpy(y_true), torch.from_numpy(y_pred)
         return y_true, y_pred, y_pred
     return y_true.tolist(), y_pred.tolist(), y_pred
+
+
+# --------------------------------------------------------------------------------------------------
+# Focal losses (Keras's and torchvision's): the absolute error of computing 1 - p_t by subtraction
+# --------------------------------------------------------------------------------------------------
+
+
+def focal_factor_atol(cross_entropy, gamma: float, dtype, ulps: float = 4.0):
+    """Per-element bound of the error a framework makes in ``(1 - p_t)**gamma * CE`` by computing
+    ``1 - p_t`` as ``1 - (y p + (1 - y)(1 - p))``: that subtraction keeps an absolute accuracy of a few
+    ulps of 1, ``u = ulps * eps``, so ``(1 - p_t)**gamma`` is off by at most ``gamma * u`` (for
+    ``gamma >= 1``; ``u**gamma`` for ``0 < gamma < 1``, none for ``gamma = 0``), times the cross-entropy.
+    For a confident correct prediction this is the whole (tiny) loss: the framework returns 0."""
+    u = ulps * eps(dtype)
+    magnitude = np.abs(np.asarray(cross_entropy, np.float64))
+    if gamma == 0:
+        return np.zeros_like(magnitude)
+    return magnitude * (gamma * u if gamma >= 1 else u**gamma)
+
+
+def focal_cancellation_atol(inputs, targets, gamma: float, dtype, reduction: str):
+    """torchvision's absolute error bound for ``sigmoid_focal_loss``, reduced like the loss: the
+    ``1 - p_t`` subtraction (:func:`focal_factor_atol`) plus PyTorch's logit-loss cancellation
+    (``cancellation_atol``, a few ulps of ``|z|``), whose weight ``alpha_t (1 - p_t)**gamma`` is at most 1."""
+    x, y = np.asarray(inputs, np.float64), np.asarray(targets, np.float64)
+    cross_entropy = y * np.logaddexp(0.0, -x) + (1 - y) * np.logaddexp(0.0, x)
+    bound = focal_factor_atol(cross_entropy, gamma, dtype) + cancellation_atol(x, dtype)
+    return reduce_like(bound, reduction)
+
+
+# --------------------------------------------------------------------------------------------------
+# Margin losses (test_classification_margin_*): random inputs, Keras's cancellation bound
+# --------------------------------------------------------------------------------------------------
+
+
+def margin_arrays(name: str, shape, seed: int, *, weight_shape=None) -> dict[str, np.ndarray]:
+    """Random inputs of PyTorch's margin losses: scores of scale 1.5 (so that some margins are met and
+    some violated) with, per loss, class indices (``multi_margin_loss``), rows of labels padded with -1
+    (``multilabel_margin_loss``: random lengths, including no label, every label and a repeated one,
+    and in-range values after the first -1), ±1 labels (``soft_margin_loss``) or 0/1 labels
+    (``multilabel_soft_margin_loss``); optionally positive weights of ``weight_shape``."""
+    rng = np.random.default_rng(seed)
+    input = rng.normal(scale=1.5, size=shape)
+    classes = shape[-1] if shape else 1
+    if name == "multi_margin_loss":
+        target = rng.integers(0, classes, size=shape[:-1]).astype(np.int64)
+    elif name == "multilabel_margin_loss":
+        rows = rng.integers(-1, classes, size=(int(np.prod(shape[:-1], dtype=int)), classes))
+        for i, row in enumerate(rows):
+            length = i % (classes + 1)  # 0, 1, ..., C labels before the padding
+            row[:length] = rng.permutation(classes)[:length]
+            if length < classes:
+                row[length] = -1
+        if len(rows) > 2 and classes > 1:
+            rows[2, :2] = rows[2, 0]  # a label listed twice
+        target = rows.reshape(shape).astype(np.int64)
+    elif name == "soft_margin_loss":
+        target = rng.choice([-1.0, 1.0], size=shape)
+    else:
+        target = rng.choice([0.0, 1.0], size=shape)
+    arrays = {"input": input, "target": target}
+    if weight_shape is not None:
+        arrays["weight"] = rng.uniform(0.2, 2.0, size=weight_shape)
+    return arrays
+
+
+def generalized_cross_entropy_atol(q: float) -> float:
+    """Keras's absolute error in float32 for ``(1 - p**q) / q``: the difference of two terms of size at
+    most 1 keeps a few float32 ulps of 1, divided by q (it cancels for ``p`` close to 1)."""
+    return 4 * float(np.finfo(np.float32).eps) / q
+
+
+TORCH_CALLS.update(
+    {
+        "multi_margin_loss": lambda **kw: torch_compat.multi_margin_loss(CLASS_LOGITS, LABELS, **kw),
+        "multilabel_margin_loss": lambda **kw: torch_compat.multilabel_margin_loss(
+            CLASS_LOGITS, np.array([[2, -1, 0], [0, 1, -1]]), **kw
+        ),
+        "soft_margin_loss": lambda **kw: torch_compat.soft_margin_loss(
+            LOGITS, np.array([1.0, -1.0, 1.0]), **kw
+        ),
+        "multilabel_soft_margin_loss": lambda **kw: torch_compat.multilabel_soft_margin_loss(
+            CLASS_LOGITS, np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]]), **kw
+        ),
+    }
+)

@@ -1,5 +1,5 @@
-"""Parity of ``torch_compat.mse_loss``, ``l1_loss`` and ``poisson_nll_loss`` with ``torch.nn.functional``;
-their bad-input errors.
+"""Parity of ``torch_compat.mse_loss``, ``l1_loss``, ``huber_loss``, ``smooth_l1_loss``,
+``poisson_nll_loss`` and ``gaussian_nll_loss`` with ``torch.nn.functional``; their bad-input errors.
 
 Contract (DESIGN.md, "Parity"): values and autograd gradients equal PyTorch's within 1e-9 relative in
 float64 (2e-6 in float32), for every reduction and keyword (``weight`` of the regression losses;
@@ -19,7 +19,9 @@ Bad input gets a clear error: which argument, what was expected, what was receiv
 
 from __future__ import annotations
 
+import math
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -47,6 +49,8 @@ LOSSES = {
     "mse_loss": (torch_compat.mse_loss, F.mse_loss),
     "l1_loss": (torch_compat.l1_loss, F.l1_loss),
     "poisson_nll_loss": (torch_compat.poisson_nll_loss, F.poisson_nll_loss),
+    "huber_loss": (torch_compat.huber_loss, F.huber_loss),
+    "smooth_l1_loss": (torch_compat.smooth_l1_loss, F.smooth_l1_loss),
 }
 
 
@@ -149,6 +153,8 @@ KIND_CASES = {
     "mse_loss": lambda: regression_arrays((4, 3), seed=40, weighted=True),
     "l1_loss": lambda: regression_arrays((4, 3), seed=41, weighted=True),
     "poisson_nll_loss": lambda: count_arrays((4, 3), seed=42, log_input=True),
+    "huber_loss": lambda: regression_arrays((4, 3), seed=43, weighted=True),
+    "smooth_l1_loss": lambda: regression_arrays((4, 3), seed=44),
 }
 
 
@@ -230,3 +236,245 @@ def test_negative_counts_in_poisson_losses_are_a_value_error(call, argument):
 def test_negative_log_rates_are_fine_with_log_input_true():
     """With the default ``log_input=True`` the input is a log-rate: any real number."""
     torch_compat.poisson_nll_loss(np.array([-3.0, 0.0, 2.0]), np.array([0.0, 1.0, 3.0]))
+
+
+
+# --------------------------------------------------------------------------------------------------
+# Huber and smooth L1
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True], ids=["no weight", "weight"])
+@pytest.mark.parametrize("delta", [1.0, 0.5, 2.5, math.inf])
+def test_huber_loss_matches_pytorch_for_every_delta_reduction_and_weight(delta, weighted, reduction, dtype):
+    """Errors of scale 2 fall on both pieces; gradients w.r.t. input, target and weight."""
+    ours, theirs = LOSSES["huber_loss"]
+    arrays = regression_arrays((5, 4), seed=50, weighted=weighted)
+    kwargs = {"reduction": reduction, "delta": delta}
+    assert_parity(
+        evaluate(ours, arrays, dtype, tuple(arrays), **kwargs),
+        evaluate(theirs, arrays, dtype, tuple(arrays), **kwargs),
+        dtype,
+    )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shape", TORCH_SHAPES, ids=str)
+@pytest.mark.parametrize("name", ["huber_loss", "smooth_l1_loss"])
+def test_huber_and_smooth_l1_loss_match_pytorch_for_every_shape(name, shape, reduction):
+    ours, theirs = LOSSES[name]
+    arrays = regression_arrays(shape, seed=51 + len(shape))
+    assert_parity(
+        evaluate(ours, arrays, torch.float64, tuple(arrays), reduction=reduction),
+        evaluate(theirs, arrays, torch.float64, tuple(arrays), reduction=reduction),
+        torch.float64,
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("beta", [1.0, 0.0, 0.5, 3.0])
+def test_smooth_l1_loss_matches_pytorch_for_every_beta_and_reduction(beta, reduction, dtype):
+    """``beta = 0`` is ``l1_loss`` in both (PyTorch dispatches to it, lossbook to the absolute error)."""
+    ours, theirs = LOSSES["smooth_l1_loss"]
+    arrays = regression_arrays((5, 4), seed=52)
+    kwargs = {"reduction": reduction, "beta": beta}
+    assert_parity(
+        evaluate(ours, arrays, dtype, tuple(arrays), **kwargs),
+        evaluate(theirs, arrays, dtype, tuple(arrays), **kwargs),
+        dtype,
+    )
+
+
+@pytest.mark.parametrize("name", ["huber_loss", "smooth_l1_loss"])
+def test_huber_and_smooth_l1_gradients_at_the_kinks_and_ties_equal_pytorchs(name):
+    """At |e| = delta (or beta) both pieces have the same slope; at e = 0 the gradient is 0."""
+    ours, theirs = LOSSES[name]
+    arrays = {"input": np.array([1.0, -1.0, 0.0, 2.5, 0.5]), "target": np.array([0.0, 0.0, 0.0, 2.5, 1.5])}
+    grads = ("input", "target")
+    assert_parity(
+        evaluate(ours, arrays, torch.float64, grads, reduction="sum"),
+        evaluate(theirs, arrays, torch.float64, grads, reduction="sum"),
+        torch.float64,
+    )
+
+
+def test_huber_loss_weighted_mean_divides_by_the_number_of_elements_unlike_mse_loss():
+    """PyTorch's two conventions side by side: ``huber_loss(weight=w)`` averages w * loss over the N
+    elements; ``mse_loss(weight=w)`` divides by sum(w). With errors inside delta, huber = mse / 2."""
+    input, target, weight = np.array([0.1, 0.2, 0.3]), np.zeros(3), np.array([1.0, 2.0, 5.0])
+    huber = torch_compat.huber_loss(input, target, weight=weight)
+    mse = torch_compat.mse_loss(input, target, weight=weight)
+    assert_close(huber, np.sum(weight * input**2 / 2) / 3, rtol=1e-15)
+    assert_close(mse, np.sum(weight * input**2) / np.sum(weight), rtol=1e-15)
+
+
+def test_smooth_l1_legacy_flags_select_the_same_reduction_as_pytorch():
+    arrays = regression_arrays((3, 2), seed=53)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = F.smooth_l1_loss(*map(torch.from_numpy, arrays.values()), size_average=False)
+    with pytest.warns(DeprecationWarning, match="size_average and reduce are deprecated"):
+        result = torch_compat.smooth_l1_loss(*arrays.values(), size_average=False)
+    assert_close(result, expected, rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: torch_compat.huber_loss(LOGITS, HALF, delta=-1.0), "received -1.0"),
+        (lambda: torch_compat.huber_loss(LOGITS, HALF, delta=0.0), "received 0.0"),
+        (
+            lambda: torch_compat.smooth_l1_loss(LOGITS, HALF, beta=-0.5),
+            "expected a number in [0, inf], received -0.5",
+        ),
+    ],
+    ids=["huber delta < 0", "huber delta = 0", "smooth_l1 beta < 0"],
+)
+def test_non_positive_delta_and_negative_beta_are_value_errors_as_in_pytorch(call, message):
+    """PyTorch raises RuntimeError ("huber_loss does not support non-positive values for delta",
+    "smooth_l1_loss does not support negative values for beta"); lossbook a ValueError naming the argument."""
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call()
+    with pytest.raises(RuntimeError, match="does not support"):
+        F.huber_loss(torch.zeros(2), torch.zeros(2), delta=0.0)
+    with pytest.raises(RuntimeError, match="does not support negative values for beta"):
+        F.smooth_l1_loss(torch.zeros(2), torch.zeros(2), beta=-0.5)
+
+
+def test_huber_weight_of_another_shape_and_mismatched_pairs_are_value_errors():
+    with pytest.raises(ValueError, match=re.escape("`input` and `weight` must have the same shape")):
+        torch_compat.huber_loss(LOGITS, HALF, weight=np.ones(4))
+    for function in (torch_compat.huber_loss, torch_compat.smooth_l1_loss):
+        with pytest.raises(ValueError, match=re.escape("`input` and `target` must have the same shape")):
+            function(LOGITS[:, None], HALF)
+
+
+# --------------------------------------------------------------------------------------------------
+# Gaussian negative log-likelihood
+# --------------------------------------------------------------------------------------------------
+
+GAUSSIAN_CASES = {  # input shape -> variance shape (or a Python float)
+    "same shape (4, 3)": ((4, 3), (4, 3)),
+    "one per row (4,) for (4, 3)": ((4, 3), (4,)),
+    "one per row (4, 1)": ((4, 3), (4, 1)),
+    "shared along axis 0 (1, 3)": ((4, 3), (1, 3)),
+    "(2, 3) for (2, 3, 4)": ((2, 3, 4), (2, 3)),
+    "shared along axis 1 (2, 1, 4)": ((2, 3, 4), (2, 1, 4)),
+    "0-d for (5,)": ((5,), ()),
+    "(1,) for (5,)": ((5,), (1,)),
+    "Python float": ((4, 3), 0.7),
+}
+
+
+def gaussian_arrays(shape, var_shape, seed, tiny=False):
+    """Means and targets of scale 2, variances in [0.05, 3] (with ``tiny``, some below eps = 1e-6)."""
+    rng = np.random.default_rng(seed)
+    arrays = {"input": rng.normal(scale=2.0, size=shape), "target": rng.normal(scale=2.0, size=shape)}
+    if isinstance(var_shape, tuple):
+        var = rng.uniform(0.05, 3.0, size=var_shape)
+        if tiny:
+            var.reshape(-1)[::2] = np.resize([1e-9, 0.0, 5e-7, 1e-6], var.reshape(-1)[::2].size)
+        arrays["var"] = var
+    return arrays
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("full", [False, True], ids=["full=False", "full=True"])
+@pytest.mark.parametrize("case", GAUSSIAN_CASES)
+def test_gaussian_nll_loss_matches_pytorch_for_every_variance_shape(case, full, reduction):
+    """Values and gradients w.r.t. input, target and var (float64)."""
+    shape, var_shape = GAUSSIAN_CASES[case]
+    arrays = gaussian_arrays(shape, var_shape, seed=60)
+    var = {} if "var" in arrays else {"var": var_shape}
+    kwargs = {"full": full, "reduction": reduction, **var}
+    assert_parity(
+        evaluate(torch_compat.gaussian_nll_loss, arrays, torch.float64, tuple(arrays), **kwargs),
+        evaluate(F.gaussian_nll_loss, arrays, torch.float64, tuple(arrays), **kwargs),
+        torch.float64,
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("eps", [1e-6, 1e-3])
+def test_gaussian_nll_loss_floors_small_variances_at_eps_and_keeps_their_gradient_like_pytorch(eps, dtype):
+    """Variances of 0, 1e-9, 5e-7 and 1e-6 are raised to eps; the gradient w.r.t. var still reaches
+    them (PyTorch clamps a clone under no_grad), evaluated at eps: (eps - e^2) / (2 eps^2)."""
+    arrays = gaussian_arrays((4, 3), (4, 3), seed=61, tiny=True)
+    mine = evaluate(torch_compat.gaussian_nll_loss, arrays, dtype, tuple(arrays), eps=eps, reduction="none")
+    theirs = evaluate(F.gaussian_nll_loss, arrays, dtype, tuple(arrays), eps=eps, reduction="none")
+    assert_parity(mine, theirs, dtype)
+    floored = arrays["var"] < eps
+    assert np.all(as_numpy(mine[1]["var"])[floored] != 0)
+
+
+def test_gaussian_nll_loss_with_numpy_input_gives_numpy_and_pytorchs_value():
+    arrays = gaussian_arrays((4, 3), (4, 1), seed=62)
+    result = torch_compat.gaussian_nll_loss(**arrays, full=True)
+    assert_same_kind(result, arrays["input"])
+    expected = F.gaussian_nll_loss(**{k: torch.from_numpy(v) for k, v in arrays.items()}, full=True)
+    assert_close(result, expected, rtol=TORCH_RTOL[torch.float64])
+
+
+@pytest.mark.parametrize(
+    ("input_shape", "var_shape"),
+    [((4, 3), (1, 1)), ((4, 3), ()), ((4, 3), (3,)), ((4, 3), (4, 3, 1)), ((2, 3, 4), (2, 1, 1))],
+    ids=str,
+)
+def test_gaussian_variance_shapes_pytorch_refuses_are_value_errors(input_shape, var_shape):
+    """Even shapes that would broadcast ((1, 1) or a 0-d variance against (4, 3)) are refused: PyTorch
+    allows exactly one axis of length 1 in place of the input's."""
+    input, var = np.zeros(input_shape), np.ones(var_shape)
+    with pytest.raises(ValueError, match="var is of incorrect size"):
+        F.gaussian_nll_loss(torch.from_numpy(input), torch.from_numpy(input), torch.from_numpy(var))
+    with pytest.raises(
+        ValueError,
+        match=re.escape(f"argument `var`: expected the shape of input {input_shape}, that shape without")
+        + ".*"
+        + re.escape(f"received var.shape={var_shape}"),
+    ):
+        torch_compat.gaussian_nll_loss(input, input, var)
+
+
+@pytest.mark.parametrize(
+    ("var", "error", "message"),
+    [
+        (
+            np.array([1.0, -0.5, 2.0]),
+            ValueError,
+            "argument `var`: expected values in [0, inf], received values from -0.5 to 2. "
+            "A variance cannot be negative",
+        ),
+        (-1.0, ValueError, "argument `var`: expected a number in [0, inf], received -1.0"),
+        (np.array([1.0, np.nan, 2.0]), ValueError, "argument `var`: expected no NaN values, received 1 NaN"),
+        (1, TypeError, "argument `var`: expected an array of variances or a Python float, received 1"),
+        (np.ones(3, dtype=F32), TypeError, "arguments `input` and `var` must have the same dtype"),
+    ],
+    ids=["negative entry", "negative float", "NaN", "int", "float32 var"],
+)
+def test_bad_gaussian_variances_are_clear_errors(var, error, message):
+    """PyTorch: "var has negative entry/entries" for the first two; a NaN variance passes its check and
+    gives a NaN loss; an int fails inside torch.any with a TypeError about its arguments."""
+    with pytest.raises(error, match=re.escape(message)):
+        torch_compat.gaussian_nll_loss(LOGITS, HALF, var)
+
+
+def test_pytorchs_own_errors_for_negative_variances():
+    with pytest.raises(ValueError, match="var has negative entry/entries"):
+        F.gaussian_nll_loss(torch.zeros(3), torch.zeros(3), torch.tensor([1.0, -0.5, 2.0]))
+    with pytest.raises(TypeError):
+        F.gaussian_nll_loss(torch.zeros(3), torch.zeros(3), 1)
+
+
+def test_gaussian_input_and_target_of_different_shapes_are_a_value_error_where_pytorch_broadcasts():
+    """PyTorch computes (input - target)**2 with broadcasting and no warning: (4, 3) against (3,) runs."""
+    assert F.gaussian_nll_loss(torch.zeros(4, 3), torch.zeros(3), 1.0, reduction="none").shape == (4, 3)
+    with pytest.raises(ValueError, match=re.escape("`input` and `target` must have the same shape")):
+        torch_compat.gaussian_nll_loss(np.zeros((4, 3)), np.zeros(3), 1.0)
+
+
+def test_gaussian_unknown_reduction_is_a_value_error():
+    with pytest.raises(ValueError, match=re.escape("argument `reduction`: expected one of")):
+        torch_compat.gaussian_nll_loss(LOGITS, HALF, 1.0, reduction="avg")

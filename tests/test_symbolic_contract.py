@@ -166,8 +166,9 @@ def test_catalog_keys_are_unique_and_each_is_found_by_get():
 
 
 def test_get_raises_key_error_naming_the_known_keys_for_an_unknown_key():
-    with pytest.raises(KeyError, match=r"no catalog entry 'hinge'; known keys: .*binary_cross_entropy"):
-        catalog.get("hinge")
+    known = r"no catalog entry 'no_such_loss'; known keys: .*binary_cross_entropy"
+    with pytest.raises(KeyError, match=known):
+        catalog.get("no_such_loss")
 
 
 def test_names_table_has_one_row_per_entry_of_a_chapter():
@@ -175,3 +176,11 @@ def test_names_table_has_one_row_per_entry_of_a_chapter():
         rows = catalog.names_table(entry.chapter)
         assert entry.title in [row["Loss"] for row in rows]
     assert len(catalog.names_table()) == len(ENTRIES)
+
+
+def test_names_table_with_keys_lists_those_entries_in_the_order_given():
+    keys = ["squared_error", "softmax_cross_entropy", "poisson_nll"]
+    rows = catalog.names_table(keys=keys)
+    assert [row["Loss"] for row in rows] == [catalog.get(key).title for key in keys]
+    with pytest.raises(KeyError, match="no catalog entry 'no_such_loss'"):
+        catalog.names_table(keys=["no_such_loss"])

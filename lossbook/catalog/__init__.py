@@ -13,13 +13,23 @@ are built on first access and cached.
 
 from __future__ import annotations
 
-from lossbook.catalog import classification, regression
+from collections.abc import Sequence
+
+from lossbook.catalog import classification, classification_focal, classification_margin, regression
 from lossbook.catalog._entry import FAMILIES, Entry, Family
 
 __all__ = ["Entry", "Family", "FAMILIES", "entries", "get", "names_table"]
 
 _ENTRIES: tuple[Entry, ...] = tuple(
-    sorted((*classification.ENTRIES, *regression.ENTRIES), key=lambda entry: entry.chapter)
+    sorted(
+        (
+            *classification.ENTRIES,
+            *classification_focal.ENTRIES,
+            *classification_margin.ENTRIES,
+            *regression.ENTRIES,
+        ),
+        key=lambda entry: entry.chapter,
+    )
 )
 """Every entry in book order: by chapter (docnames begin with the part and chapter numbers), and within
 a chapter in the order its family module lists them."""
@@ -38,14 +48,16 @@ def get(key: str) -> Entry:
     raise KeyError(f"no catalog entry {key!r}; known keys: {', '.join(e.key for e in _ENTRIES)}")
 
 
-def names_table(chapter: str | None = None) -> list[dict[str, str]]:
-    """Rows of the "names across frameworks" table (all entries, or one chapter's), as Markdown cells."""
+def names_table(chapter: str | None = None, keys: Sequence[str] | None = None) -> list[dict[str, str]]:
+    """Rows of the "names across frameworks" table, as Markdown cells: all entries, one chapter's, or
+    the entries with the given ``keys`` (in that order; an unknown key raises ``KeyError``)."""
 
     def code(name: str | None) -> str:
         return f"`{name}`" if name else "—"
 
+    selected = _ENTRIES if keys is None else tuple(get(key) for key in keys)
     rows = []
-    for entry in _ENTRIES:
+    for entry in selected:
         if chapter is not None and entry.chapter != chapter:
             continue
         keras = " / ".join(code(n) for n in (entry.keras, entry.keras_class) if n) or "—"

@@ -13,7 +13,7 @@ NUM_CLASSES = 3
 
 _CLASS_SYMBOLS = {prefix: tuple(f"{prefix}{k}" for k in range(1, NUM_CLASSES + 1)) for prefix in "yqz"}
 _BINARY_CHAPTER = "book/02-classification/06-binary-cross-entropy"
-_LIKELIHOOD_CHAPTER = "book/01-foundations/03-losses-as-likelihoods"
+_CATEGORICAL_CHAPTER = "book/02-classification/07-categorical-cross-entropy"
 
 
 def _stack(*columns: Any) -> Any:
@@ -65,7 +65,7 @@ ENTRIES: tuple[Entry, ...] = (
         formula=r"-\sum_{k=1}^{K} y_k \log q_k",
         keras="categorical_crossentropy",
         keras_class="CategoricalCrossentropy",
-        chapter=_LIKELIHOOD_CHAPTER,
+        chapter=_CATEGORICAL_CHAPTER,
         symbol_names=_CLASS_SYMBOLS["y"] + _CLASS_SYMBOLS["q"],
         build_expr=lambda *s: symbolic.cross_entropy(s[:NUM_CLASSES], s[NUM_CLASSES:]),
         numeric=lambda y1, y2, y3, q1, q2, q3: core.categorical_cross_entropy(
@@ -84,7 +84,7 @@ ENTRIES: tuple[Entry, ...] = (
         keras_options="from_logits=True",
         torch="cross_entropy",
         tensorflow="softmax_cross_entropy_with_logits",
-        chapter=_LIKELIHOOD_CHAPTER,
+        chapter=_CATEGORICAL_CHAPTER,
         symbol_names=_CLASS_SYMBOLS["y"] + _CLASS_SYMBOLS["z"],
         build_expr=lambda *s: symbolic.softmax_cross_entropy(s[:NUM_CLASSES], s[NUM_CLASSES:]),
         numeric=lambda y1, y2, y3, z1, z2, z3: core.softmax_cross_entropy(
@@ -104,7 +104,7 @@ ENTRIES: tuple[Entry, ...] = (
         keras_options="from_logits=True",
         torch="cross_entropy",
         tensorflow="sparse_softmax_cross_entropy_with_logits",
-        chapter=_LIKELIHOOD_CHAPTER,
+        chapter=_CATEGORICAL_CHAPTER,
         # The integer label is not a variable one can differentiate; the entry fixes it to the first class.
         symbol_names=_CLASS_SYMBOLS["z"],
         build_expr=lambda *z: symbolic.softmax_cross_entropy([1] + [0] * (NUM_CLASSES - 1), list(z)),

@@ -10,15 +10,32 @@ Where a function lives (one module per family, the same families in every layer 
 
 * :mod:`~lossbook.core.building_blocks`: softplus, sigmoid, log-sum-exp, softmax, safe logs, TwoSum;
 * :mod:`~lossbook.core.classification`: binary and categorical cross-entropies, label smoothing;
+* :mod:`~lossbook.core.classification_focal`: binary and categorical focal losses (Lin et al. 2017);
+* :mod:`~lossbook.core.classification_margin`: hinge, squared and multi-class hinges, the multilabel and
+  soft margins, the generalized cross-entropy;
 * :mod:`~lossbook.core.regression`: squared and absolute error, Poisson negative log-likelihood.
 
 Everything is re-exported here, so ``core.softplus`` and ``core.softmax_cross_entropy`` work.
 """
 
-from lossbook.core import building_blocks, classification, regression
+from lossbook.core import (
+    building_blocks,
+    classification,
+    classification_focal,
+    classification_margin,
+    regression,
+)
 from lossbook.core.building_blocks import *  # noqa: F403
 from lossbook.core.building_blocks import _compensated_sum, _shifted_exponentials  # noqa: F401 (shown in ch. 2)
 from lossbook.core.classification import *  # noqa: F403
+from lossbook.core.classification_focal import *  # noqa: F403
+from lossbook.core.classification_margin import *  # noqa: F403
 from lossbook.core.regression import *  # noqa: F403
 
-__all__ = [*building_blocks.__all__, *classification.__all__, *regression.__all__]
+__all__ = [
+    *building_blocks.__all__,
+    *classification.__all__,
+    *classification_focal.__all__,
+    *classification_margin.__all__,
+    *regression.__all__,
+]

@@ -15,14 +15,32 @@ Inputs may be NumPy arrays, torch tensors or Python numbers and lists (taken as 
 
 Where a function lives: :mod:`~lossbook.keras_compat.conventions` (epsilon clipping, label smoothing,
 the per-sample mean), :mod:`~lossbook.keras_compat.reduction` (``Loss``, the wrapper, reductions, masks,
-class weights), :mod:`~lossbook.keras_compat.classification`, :mod:`~lossbook.keras_compat.regression`.
+class weights), :mod:`~lossbook.keras_compat.classification`,
+:mod:`~lossbook.keras_compat.classification_focal`, :mod:`~lossbook.keras_compat.classification_margin`
+(hinges and the generalized cross-entropy), :mod:`~lossbook.keras_compat.regression`.
 Everything is re-exported here (``keras_compat.BinaryCrossentropy``).
 """
 
-from lossbook.keras_compat import classification, conventions, reduction, regression
+from lossbook.keras_compat import (
+    classification,
+    classification_focal,
+    classification_margin,
+    conventions,
+    reduction,
+    regression,
+)
 from lossbook.keras_compat.classification import *  # noqa: F403
+from lossbook.keras_compat.classification_focal import *  # noqa: F403
+from lossbook.keras_compat.classification_margin import *  # noqa: F403
 from lossbook.keras_compat.conventions import *  # noqa: F403
 from lossbook.keras_compat.reduction import *  # noqa: F403
 from lossbook.keras_compat.regression import *  # noqa: F403
 
-__all__ = [*conventions.__all__, *reduction.__all__, *classification.__all__, *regression.__all__]
+__all__ = [
+    *conventions.__all__,
+    *reduction.__all__,
+    *classification.__all__,
+    *classification_focal.__all__,
+    *classification_margin.__all__,
+    *regression.__all__,
+]

@@ -13,13 +13,29 @@ Inputs may be torch tensors or NumPy arrays; the result is the same kind.
 
 Where a function lives: :mod:`~lossbook.torch_compat.reduction` (the legacy flags, reduction names and
 reducers every loss shares), :mod:`~lossbook.torch_compat.classification`,
+:mod:`~lossbook.torch_compat.classification_focal` (torchvision's ``sigmoid_focal_loss``),
+:mod:`~lossbook.torch_compat.classification_margin` (the margin losses),
 :mod:`~lossbook.torch_compat.regression`. Everything is re-exported here
 (``torch_compat.cross_entropy``).
 """
 
-from lossbook.torch_compat import classification, reduction, regression
+from lossbook.torch_compat import (
+    classification,
+    classification_focal,
+    classification_margin,
+    reduction,
+    regression,
+)
 from lossbook.torch_compat.classification import *  # noqa: F403
+from lossbook.torch_compat.classification_focal import *  # noqa: F403
+from lossbook.torch_compat.classification_margin import *  # noqa: F403
 from lossbook.torch_compat.reduction import *  # noqa: F403
 from lossbook.torch_compat.regression import *  # noqa: F403
 
-__all__ = [*reduction.__all__, *classification.__all__, *regression.__all__]
+__all__ = [
+    *reduction.__all__,
+    *classification.__all__,
+    *classification_focal.__all__,
+    *classification_margin.__all__,
+    *regression.__all__,
+]
