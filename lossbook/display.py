@@ -21,6 +21,8 @@ def fmt(value: Any, digits: int = SIGNIFICANT_DIGITS) -> str:
         return value
     if hasattr(value, "detach"):
         value = value.detach().cpu().numpy()
+    if getattr(value, "size", None) == 1:
+        value = value.reshape(())  # a one-element array of any shape, e.g. [[1.5]]
     try:
         number = float(value)
     except (TypeError, ValueError):

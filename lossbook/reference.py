@@ -157,6 +157,34 @@ def gaussian_nll(y, mu, var, full=False):
     return loss + mp.log(2 * mp.pi) / 2 if full else loss
 
 
+def squared_error(y, yhat):
+    r""":math:`(y - \hat y)^2`."""
+    return (y - yhat) ** 2
+
+
+def absolute_error(y, yhat):
+    r""":math:`|y - \hat y|`."""
+    return abs(y - yhat)
+
+
+def absolute_percentage_error(y, yhat, epsilon=0):
+    r""":math:`100\,|y - \hat y| / \max(|y|, \epsilon)`, in percent."""
+    return 100 * abs(y - yhat) / max(abs(y), epsilon)
+
+
+def squared_log_error(y, yhat):
+    r""":math:`(\log(1 + y) - \log(1 + \hat y))^2`, with ``log1p`` (at 50 digits :math:`1 + x` rounds to
+    1 for :math:`|x| < 10^{-50}`, where :math:`\log(1 + x) \approx x` is still a normal float64)."""
+    mp = _mp()
+    return (mp.log1p(y) - mp.log1p(yhat)) ** 2
+
+
+def quantile_loss(y, yhat, tau):
+    r""":math:`\max(\tau e, (\tau - 1) e)` with :math:`e = y - \hat y`."""
+    error = y - yhat
+    return max(tau * error, (tau - 1) * error)
+
+
 def exact(function: Callable[..., Any], *arrays: Sequence[float]) -> list:
     """``function`` at each element of ``arrays`` (NumPy arrays or lists of equal length), as mpmath
     numbers with :data:`DIGITS` digits, from the exact values of the float inputs."""

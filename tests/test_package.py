@@ -122,3 +122,9 @@ def test_fmt_bound_takes_its_own_ladder_of_bounds():
 )
 def test_fmt_magnitude_prints_the_nearest_power_of_ten(value, expected):
     assert display.fmt_magnitude(value) == expected
+
+
+def test_fmt_prints_a_one_element_array_of_any_shape_as_a_number():
+    assert display.fmt(np.array([[1.25]])) == "1.25"
+    assert display.fmt(torch.tensor([[[-0.0]]])) == "0"
+    assert display.fmt(np.array([1.0, 2.0])) == "[1. 2.]"  # not one number: fmt_array is for arrays

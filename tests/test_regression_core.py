@@ -384,6 +384,13 @@ def test_quantile_loss_takes_one_level_per_column():
     assert_close(core.quantile_loss(y, x, levels), np.broadcast_to(1 - levels, (4, 3)), rtol=1e-15)
 
 
+def test_quantile_loss_takes_one_target_column_against_q_prediction_columns():
+    """The natural layout of Q quantile heads: targets (N, 1), predictions (N, Q), Q levels."""
+    levels = np.array([0.1, 0.5, 0.9])
+    y, x = np.zeros((4, 1)), np.ones((4, 3))
+    assert_close(core.quantile_loss(y, x, levels), np.broadcast_to(1 - levels, (4, 3)), rtol=1e-15)
+
+
 @given(y=st.floats(-10.0, 10.0), mu=st.floats(-10.0, 10.0), factor=st.floats(0.01, 100.0))
 def test_gaussian_nll_in_the_variance_is_minimised_at_the_squared_error(y, mu, factor):
     """d/dv (log v + e^2 / v) / 2 = (v - e^2) / (2 v^2): the minimum over v is at v = e^2 (e != 0)."""
@@ -499,8 +506,8 @@ BAD_PARAMETERS = [
     (
         lambda: core.quantile_loss(HALF3, HALF3, np.full((2, 3), 0.5)),
         ValueError,
-        "argument `quantile`: expected a shape that broadcasts to target.shape=(3,) without enlarging it; "
-        "received quantile.shape=(2, 3)",
+        "argument `quantile`: expected a shape that broadcasts to (target - prediction).shape=(3,) "
+        "without enlarging it; received quantile.shape=(2, 3)",
     ),
     (
         lambda: core.quantile_loss(HALF3, HALF3, torch.tensor(0.5)),
@@ -514,3 +521,46 @@ BAD_PARAMETERS = [
 def test_bad_parameters_of_the_part_iii_losses_are_clear_errors(call, error, message):
     with pytest.raises(error, match=re.escape(message)):
         call()
+
+
+
+SMALL_AND_LARGE = np.concatenate(
+    [10.0 ** RNG.uniform(-300, -1, 40), RNG.uniform(0.0, 10.0, 40), 10.0 ** RNG.uniform(1, 8, 20)]
+)
+"""Non-negative values from 1e-300 to 1e8: where log(1 + x) rounds to 0, loses digits, and is exact."""
+
+
+@pytest.mark.parametrize("kind", ARRAY_KINDS)
+def test_squared_log_error_is_within_4_ulps_from_1e_minus_300_to_1e8(kind):
+    """log1p keeps every digit of log(1 + x) for tiny x, where log(1 + x) would lose them all."""
+    y, yhat = RNG.permutation(SMALL_AND_LARGE), SMALL_AND_LARGE
+    computed = core.squared_log_error(ARRAY_KINDS[kind](y), ARRAY_KINDS[kind](yhat))
+    assert_within_ulps("squared_log_error", computed, mpref.exact(mpref.squared_log_error, y, yhat))
+
+
+@pytest.mark.parametrize("kind", ARRAY_KINDS)
+def test_absolute_percentage_error_and_quantile_loss_are_within_4_ulps(kind):
+    y = RNG.permutation(SMALL_AND_LARGE) * np.where(RNG.uniform(size=SMALL_AND_LARGE.size) < 0.5, -1.0, 1.0)
+    yhat = SMALL_AND_LARGE
+    computed = core.absolute_percentage_error(ARRAY_KINDS[kind](y), ARRAY_KINDS[kind](yhat))
+    references = mpref.exact(mpref.absolute_percentage_error, y, yhat)
+    assert_within_ulps("absolute_percentage_error", computed, references)
+    computed = core.quantile_loss(ARRAY_KINDS[kind](y), ARRAY_KINDS[kind](yhat), 0.9)
+    references = mpref.exact(lambda a, b: mpref.quantile_loss(a, b, mpmath.mpf(0.9)), y, yhat)
+    assert_within_ulps("quantile_loss", computed, references)
+
+
+def test_squared_log_error_keeps_its_digits_when_the_prediction_is_close_to_the_target():
+    """Near the target log1p(yhat) - log1p(y) cancels (millions of ulps off); the one-step log1p of the
+    ratio stays within 6 ulps: 2 roundings in the ratio (1 + y, the division), log1p's own, doubled by
+    the square."""
+    y = RNG.uniform(0.0, 10.0, 400)
+    yhat = y * (1.0 + RNG.normal(0.0, 1e-3, 400))
+    with mpmath.workdps(DIGITS):
+        references = mpref.exact(mpref.squared_log_error, y, yhat)
+        naive = (np.log1p(yhat) - np.log1p(y)) ** 2
+        computed = core.squared_log_error(y, yhat)
+        core_ulps = [mpref.ulps_error(v, r) for v, r in zip(computed, references, strict=True)]
+        naive_ulps = [mpref.ulps_error(v, r) for v, r in zip(naive, references, strict=True)]
+    assert max(core_ulps) <= 6.0
+    assert max(naive_ulps) > 1e4

@@ -11,9 +11,10 @@ from lossbook.catalog._entry import Entry
 NUM_CLASSES = 3
 """The catalog writes K-class losses with K = 3 classes (symbols ``y1, y2, y3``, ``z1, z2, z3``, ...)."""
 
-_CLASS_SYMBOLS = {prefix: tuple(f"{prefix}{k}" for k in range(1, NUM_CLASSES + 1)) for prefix in "yqz"}
+_CLASS_SYMBOLS = {prefix: tuple(f"{prefix}{k}" for k in range(1, NUM_CLASSES + 1)) for prefix in "xyqz"}
 _BINARY_CHAPTER = "book/02-classification/06-binary-cross-entropy"
 _CATEGORICAL_CHAPTER = "book/02-classification/07-categorical-cross-entropy"
+_NLL_CHAPTER = "book/02-classification/09-nll-and-log-softmax"
 
 
 def _stack(*columns: Any) -> Any:
@@ -112,6 +113,20 @@ ENTRIES: tuple[Entry, ...] = (
             _first_class_labels(z1), _stack(z1, z2, z3)
         ),
         domain=dict.fromkeys(_CLASS_SYMBOLS["z"], (-8.0, 8.0)),
+        torch_target="class-index targets",
+    ),
+    Entry(
+        key="negative_log_likelihood",
+        title="Negative log-likelihood (log-probabilities, integer labels)",
+        family="classification",
+        formula=r"-x_c",
+        torch="nll_loss",
+        chapter=_NLL_CHAPTER,
+        # x holds log-probabilities; the loss picks the true class's (fixed to the first) and negates it.
+        symbol_names=_CLASS_SYMBOLS["x"],
+        build_expr=lambda *x: -x[0],
+        numeric=lambda x1, x2, x3: core.negative_log_likelihood(_first_class_labels(x1), _stack(x1, x2, x3)),
+        domain=dict.fromkeys(_CLASS_SYMBOLS["x"], (-6.0, -0.01)),
         torch_target="class-index targets",
     ),
 )

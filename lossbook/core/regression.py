@@ -245,9 +245,16 @@ def squared_log_error(target: ArrayLike, prediction: ArrayLike) -> ArrayLike:
     difference, so it suits targets spanning orders of magnitude (counts, prices); RMSLE is the root
     of its mean. ``log1p`` keeps the digits of small values, where :math:`\log(1 + x)` rounds
     :math:`1 + x` first (at :math:`x = 10^{-7}` in float32 that is 19 % off).
+
+    The log of the ratio is taken in one step, as :math:`\operatorname{log1p}(t)` where :math:`1 + t` is
+    the larger of :math:`1 + y` and :math:`1 + \hat y` divided by the smaller (so :math:`t \ge 0`, far from
+    the pole of ``log1p``): a difference of two logs would cancel when :math:`\hat y` is close to
+    :math:`y`, the case training drives towards. Symmetric in its arguments to the last bit.
     """
     xp = namespace(target, prediction)
-    return (xp.log1p(prediction) - xp.log1p(target)) ** 2
+    up = (prediction - target) / (1.0 + target)  # (1 + yhat) / (1 + y) - 1, >= 0 when yhat >= y
+    down = (target - prediction) / (1.0 + prediction)  # (1 + y) / (1 + yhat) - 1, >= 0 when y >= yhat
+    return xp.log1p(xp.maximum(up, down)) ** 2
 
 
 # --------------------------------------------------------------------------------------------------
@@ -288,20 +295,21 @@ def quantile_loss(target: ArrayLike, prediction: ArrayLike, quantile: float | Ar
     Under-predicting costs :math:`\tau` per unit, over-predicting :math:`1 - \tau`, so its minimiser
     over a distribution of targets is the :math:`\tau`-quantile (:math:`\tau = 0.5`: half the absolute
     error, minimised by the median). Asymmetric for :math:`\tau \ne 1/2`. ``quantile`` is a number or
-    an array that broadcasts to the targets' shape (several quantiles at once, e.g. ``(N, Q)``
-    predictions against ``Q`` levels), each in the open interval (0, 1).
+    an array that broadcasts to the shape of ``target - prediction`` (several quantiles at once, e.g.
+    ``(N, 1)`` targets against ``(N, Q)`` predictions and ``Q`` levels), each in the open interval
+    (0, 1).
 
     Neither Keras 3 nor PyTorch ships this loss (no ``keras.losses`` or ``torch.nn.functional`` name,
     checked for Keras 3.15 and PyTorch 2.13); TensorFlow Addons had ``tfa.losses.PinballLoss``.
 
     Reference: Koenker and Bassett, "Regression quantiles", Econometrica 46(1), 1978.
     """
+    error = target - prediction
     if is_array(quantile):
         xp = namespace(target, prediction, quantile)
         check_in_open_interval("quantile", quantile, xp, 0.0, 1.0)
-        check_broadcasts_to("quantile", quantile, target.shape, "target")
+        check_broadcasts_to("quantile", quantile, error.shape, "(target - prediction)")
     else:
         xp = namespace(target, prediction)
         quantile = check_number_in_open_interval("quantile", quantile, 0.0, 1.0)
-    error = target - prediction
     return xp.maximum(quantile * error, (quantile - 1.0) * error) + 0.0  # + 0.0: a loss of -0 prints as 0
