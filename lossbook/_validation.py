@@ -292,6 +292,26 @@ def warn_if_not_log_probabilities(name: str, x: ArrayLike, xp, axis: int) -> Non
     )
 
 
+def warn_if_multi_hot(name: str, target: ArrayLike, xp, axis: int, *, advice: str) -> None:
+    """Warn when hard targets of a K-class loss hold several 1s in a row (multi-hot, multi-label data).
+
+    A categorical cross-entropy reads a target row as one distribution over mutually exclusive classes.
+    Given a multi-hot row it runs without error: the labels compete in one softmax, so no output can
+    give each true label a probability near 1, and the loss cannot approach 0 (``advice`` names the
+    binary loss to use instead).
+    """
+    if 0 in shape_of(target) or not bool(xp.all((target == 0) | (target == 1))):
+        return
+    most = _float(xp.max(xp.sum(target, axis=axis)))
+    if most > 1.0:
+        warn_at_caller(
+            f"argument `{name}`: rows hold up to {most:.0f} ones (multi-hot targets), but this loss treats "
+            f"each row as one distribution over mutually exclusive classes, so the labels compete and "
+            f"the loss cannot reach 0. For several independent yes/no labels per example, {advice}",
+            LikelyMistakeWarning,
+        )
+
+
 # Margin losses (hinge, soft margin): labels are signs, -1 or +1.
 
 

@@ -130,10 +130,12 @@ class Recommendation:
     def __repr__(self) -> str:
         head = (f"Recommendation(outcomes={self.outcomes!r}, outputs={self.outputs!r}, "
                 f"targets={self.targets!r})")
-        lines = [head, f"  arrays        {self.shapes}"]
-        for field in fields(self)[4:-2]:
-            lines.append(f"  {field.name:<13} {getattr(self, field.name) or '— (no op)'}")
-        return "\n".join([*lines, f"  note          {self.note}"])
+        shown = fields(self)[4:-2]
+        width = max(len(field.name) for field in shown)
+        lines = [head, f"  {'arrays':<{width}} {self.shapes}"]
+        for field in shown:
+            lines.append(f"  {field.name:<{width}} {getattr(self, field.name) or '— (no op)'}")
+        return "\n".join([*lines, f"  {'note':<{width}} {self.note}"])
 
 
 def _check_axes(outcomes: str, outputs: str, targets: str) -> None:

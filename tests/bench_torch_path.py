@@ -31,17 +31,32 @@ ROWS, CLASSES = 10**4, 100
 def inputs(name: str, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
     """Seeded inputs of the issue's sizes: 10^6 elements, or 10^4 rows of 100 classes."""
     generator = torch.Generator().manual_seed(0)
-    if name == "cross_entropy":
+    if name in ROW_LOSSES:
         logits = torch.randn(ROWS, CLASSES, generator=generator, dtype=dtype) * 3
+        if name == "multilabel_soft_margin_loss":
+            return logits, torch.rand(ROWS, CLASSES, generator=generator, dtype=dtype)
         return logits, torch.randint(0, CLASSES, (ROWS,), generator=generator)
     x = torch.randn(SIZE, generator=generator, dtype=dtype) * 3
     target = torch.rand(SIZE, generator=generator, dtype=dtype)
     if name == "binary_cross_entropy":
         x = torch.sigmoid(x).clamp(1e-3, 1 - 1e-3)
+    if name == "soft_margin_loss":
+        target = torch.where(target < 0.5, -1.0, 1.0).to(dtype)
     return x, target
 
 
-LOSSES = ("binary_cross_entropy_with_logits", "binary_cross_entropy", "cross_entropy", "mse_loss")
+ROW_LOSSES = ("cross_entropy", "multi_margin_loss", "multilabel_soft_margin_loss")
+LOSSES = (
+    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy",
+    "cross_entropy",
+    "mse_loss",
+    "huber_loss",
+    "smooth_l1_loss",
+    "soft_margin_loss",
+    "multi_margin_loss",
+    "multilabel_soft_margin_loss",
+)
 
 
 def step(function: Callable, x: torch.Tensor, target: torch.Tensor) -> Callable[[], None]:
@@ -80,7 +95,7 @@ def main() -> None:
             ours = step(getattr(torch_compat, name), x, target)
             theirs = step(getattr(F, name), x, target)
             ours_ms, theirs_ms = median_ms(ours, theirs, args.repeats)
-            size = f"{ROWS}x{CLASSES}" if name == "cross_entropy" else f"{SIZE:.0e}"
+            size = f"{ROWS}x{CLASSES}" if name in ROW_LOSSES else f"{SIZE:.0e}"
             print(
                 f"{name:36} {size:>10} {dtype_name:>8} {theirs_ms:8.2f}ms {ours_ms:8.2f}ms "
                 f"{ours_ms / theirs_ms:5.1f}x"

@@ -190,7 +190,9 @@ def test_a_recommendation_prints_readably_and_renders_as_a_table_row():
     assert text.splitlines()[0] == (
         "Recommendation(outcomes='binary', outputs='probabilities', targets='soft')"
     )
-    assert "  tensorflow    — (no op)" in text and "0x" not in text
+    assert "  tensorflow     — (no op)" in text and "0x" not in text
+    values = [line[len("  lossbook_keras "):] for line in text.splitlines()[1:]]
+    assert all(value and not value.startswith(" ") for value in values)  # one column for every value
     cells = row.row()
     assert cells["Outcomes"] == "two classes (one output)" and cells["TensorFlow"] == "—"
     assert cells["PyTorch"] == "`F.binary_cross_entropy(probs, targets)`"

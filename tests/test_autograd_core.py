@@ -25,7 +25,7 @@ def _tensor(values, requires_grad=False):
     return torch.tensor(values, dtype=torch.float64, requires_grad=requires_grad)
 
 
-# (function, arguments as NumPy arrays, names of the arguments to differentiate)
+# (function, arguments as NumPy arrays or numbers, names of the arguments to differentiate)
 CASES = {
     "softplus": (core.softplus, {"x": RNG.normal(0, 30, size=50)}, ("x",)),
     "sigmoid": (core.sigmoid, {"x": RNG.normal(0, 30, size=50)}, ("x",)),
@@ -53,11 +53,35 @@ CASES = {
         {"target": RNG.normal(size=9), "prediction": RNG.normal(size=9)},
         ("target", "prediction"),
     ),
+    "huber": (
+        core.huber,
+        {"target": RNG.normal(size=40), "prediction": RNG.normal(size=40), "delta": 0.7},
+        ("target", "prediction"),
+    ),
+    "smooth_l1": (
+        core.smooth_l1,
+        {"target": RNG.normal(size=40), "prediction": RNG.normal(size=40), "beta": 1.5},
+        ("target", "prediction"),
+    ),
+    "smooth_l1, beta = 0, one error exactly 0": (
+        core.smooth_l1,
+        {"target": np.r_[RNG.normal(size=39), 0.5], "prediction": np.r_[RNG.normal(size=39), 0.5],
+         "beta": 0.0},
+        ("target", "prediction"),
+    ),
+    "log_cosh": (
+        core.log_cosh,
+        {"target": RNG.normal(0, 5, size=40), "prediction": RNG.normal(0, 5, size=40)},
+        ("target", "prediction"),
+    ),
 }
 
 
 def gradients(function, arrays, names):
-    leaves = {key: _tensor(value, requires_grad=key in names) for key, value in arrays.items()}
+    leaves = {  # a number (delta, beta) is passed as it is
+        key: _tensor(value, requires_grad=key in names) if isinstance(value, np.ndarray) else value
+        for key, value in arrays.items()
+    }
     loss = function(**leaves)
     closed_form = hasattr(function, "partials")
     assert ("ClosedFormGradient" in type(loss.grad_fn).__name__) == closed_form, type(loss.grad_fn)

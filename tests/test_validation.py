@@ -247,3 +247,24 @@ def test_negative_rates_in_poisson_losses_are_a_value_error(call, argument, hint
     ) as error:
         call(np.array([-1.0, 0.5, 2.0], dtype=F32), np.array([0.0, 1.0, 3.0], dtype=F32))
     assert hint in str(error.value)
+
+
+def test_multi_hot_targets_of_a_categorical_loss_get_a_likely_mistake_warning_naming_the_binary_loss():
+    """Several 1s in a row is multi-label data: a softmax makes the labels compete. Keras and PyTorch
+    compute it silently; lossbook warns, and stays silent for one-hot, smoothed and soft targets."""
+    import warnings
+
+    from lossbook import LikelyMistakeWarning
+
+    logits = np.array([[2.0, 1.0, -1.0], [0.5, 0.5, 0.5]])
+    multi_hot = np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 1.0]])
+    expected = r"rows hold up to 3 ones \(multi-hot.*use binary_crossentropy"
+    with pytest.warns(LikelyMistakeWarning, match=expected):
+        keras_compat.categorical_crossentropy(multi_hot, logits, from_logits=True)
+    with pytest.warns(LikelyMistakeWarning, match=r"argument `target`.*use binary_cross_entropy_with_logits"):
+        torch_compat.cross_entropy(torch.tensor(logits), torch.tensor(multi_hot))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for target in (np.eye(3)[[0, 2]], np.array([[0.7, 0.3, 0.0], [0.2, 0.2, 0.6]])):
+            keras_compat.categorical_crossentropy(target, logits, from_logits=True, label_smoothing=0.1)
+            torch_compat.cross_entropy(torch.tensor(logits), torch.tensor(target))

@@ -22,6 +22,7 @@ from lossbook import LikelyMistakeWarning, keras_compat, torch_compat
 PROBABILITIES = np.array([0.1, 0.7, 0.4, 0.9], dtype=np.float32)
 TARGETS = np.array([0.0, 1.0, 0.0, 1.0], dtype=np.float32)
 SOFTMAX_ROWS = np.array([[0.2, 0.8], [0.6, 0.4]])
+MULTI_HOT = np.array([[1.0, 1.0], [0.0, 1.0]])
 
 
 def caught(call):
@@ -57,6 +58,14 @@ CALLS = {
     "nll_loss given probabilities": (
         LikelyMistakeWarning,
         lambda: torch_compat.nll_loss(torch.tensor(SOFTMAX_ROWS), torch.tensor([0, 1])),
+    ),
+    "categorical_crossentropy given multi-hot targets": (
+        LikelyMistakeWarning,
+        lambda: keras_compat.categorical_crossentropy(MULTI_HOT, SOFTMAX_ROWS),
+    ),
+    "cross_entropy given multi-hot targets": (
+        LikelyMistakeWarning,
+        lambda: torch_compat.cross_entropy(torch.zeros(2, 2, dtype=torch.float64), torch.tensor(MULTI_HOT)),
     ),
     "a torch legacy flag": (
         DeprecationWarning,

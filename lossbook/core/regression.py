@@ -116,6 +116,18 @@ def stirling_term(target: ArrayLike) -> ArrayLike:
 # --------------------------------------------------------------------------------------------------
 
 
+def _huber_d_prediction(target, prediction, delta=1.0):
+    r""":math:`\partial\ell/\partial\hat y`: the error :math:`\hat y - y` clipped to
+    :math:`[-\delta, \delta]`."""
+    return namespace(target, prediction).clip(prediction - target, -delta, delta)
+
+
+def _huber_d_target(target, prediction, delta=1.0):
+    r""":math:`\partial\ell/\partial y = -\partial\ell/\partial\hat y`."""
+    return -_huber_d_prediction(target, prediction, delta)
+
+
+@closed_form_gradient(target=_huber_d_target, prediction=_huber_d_prediction)
 def huber(target: ArrayLike, prediction: ArrayLike, delta: float = 1.0) -> ArrayLike:
     r"""Huber loss: quadratic for errors up to :math:`\delta`, linear (slope :math:`\delta`) beyond.
 
@@ -140,6 +152,20 @@ def huber(target: ArrayLike, prediction: ArrayLike, delta: float = 1.0) -> Array
     return xp.where(size < delta, 0.5 * error * error, delta * (size - 0.5 * delta))
 
 
+def _smooth_l1_d_prediction(target, prediction, beta=1.0):
+    r""":math:`\partial\ell/\partial\hat y`: :math:`(\hat y - y)/\beta` clipped to :math:`[-1, 1]`; the
+    sign of the error for :math:`\beta = 0` (0 at a zero error, like autograd of ``abs``)."""
+    xp = namespace(target, prediction)
+    error = prediction - target
+    return xp.sign(error) if beta == 0.0 else xp.clip(error / beta, -1.0, 1.0)
+
+
+def _smooth_l1_d_target(target, prediction, beta=1.0):
+    r""":math:`\partial\ell/\partial y = -\partial\ell/\partial\hat y`."""
+    return -_smooth_l1_d_prediction(target, prediction, beta)
+
+
+@closed_form_gradient(target=_smooth_l1_d_target, prediction=_smooth_l1_d_prediction)
 def smooth_l1(target: ArrayLike, prediction: ArrayLike, beta: float = 1.0) -> ArrayLike:
     r"""Smooth L1 loss (Fast R-CNN): the Huber loss divided by its threshold, :math:`\ell_\beta / \beta`.
 

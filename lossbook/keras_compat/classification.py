@@ -16,6 +16,7 @@ from lossbook._validation import (
     check_no_nan,
     check_number_in_closed_interval,
     check_real_floating,
+    warn_if_multi_hot,
     warn_if_rows_are_probabilities,
 )
 from lossbook.keras_compat.conventions import (
@@ -123,12 +124,14 @@ def categorical_crossentropy(
 
     Keras renormalises probability rows silently and warns only when there is a single class;
     lossbook refuses a single class, refuses probabilities outside [0, 1], and warns when
-    ``from_logits=True`` receives rows that already look like a softmax output.
+    ``from_logits=True`` receives rows that already look like a softmax output, or when 0/1 targets
+    hold several ones in a row (multi-label data, which belongs to ``binary_crossentropy``).
     """
     y_true, y_pred, xp = prepare_pair(y_true, y_pred)
     label_smoothing = check_number_in_closed_interval("label_smoothing", label_smoothing, 0.0, 1.0)
     _refuse_single_class(y_pred, axis, "categorical_crossentropy")
     check_in_closed_interval("y_true", y_true, xp, 0.0, 1.0, hint="targets are class probabilities")
+    warn_if_multi_hot("y_true", y_true, xp, axis, advice="use binary_crossentropy (a sigmoid per class)")
     _check_probabilities_or_logits(y_pred, xp, from_logits, axis)
     y_true = smooth_categorical_labels(y_true, label_smoothing)  # towards 1/shape[-1], whatever axis is
     if from_logits:

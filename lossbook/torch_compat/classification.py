@@ -21,6 +21,7 @@ from lossbook._validation import (
     check_pair,
     check_real_floating,
     check_same_dtype,
+    warn_if_multi_hot,
     warn_if_not_log_probabilities,
     warn_if_rows_are_probabilities,
 )
@@ -303,6 +304,7 @@ def _cross_entropy_with_probabilities(logits, target, weight, label_smoothing, r
     check_in_closed_interval(
         "target", target, xp, 0.0, 1.0, hint="probability targets are probabilities of each class"
     )
+    warn_if_multi_hot("target", target, xp, -1, advice="use binary_cross_entropy_with_logits")
     target = core.smooth_labels(target, label_smoothing, int(logits.shape[-1]))
     if weight is not None:
         target = target * weight
