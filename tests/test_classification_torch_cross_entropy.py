@@ -428,11 +428,12 @@ def test_cross_entropy_float_targets_of_the_wrong_shape_are_a_value_error_that_a
         ValueError,
         match=re.escape(
             "`target`: probability targets must have the shape of the input; received "
-            "target.shape=(2,) for the input's shape (classes last) (2, 3). Integer class "
-            "indices need an integer dtype"
+            "target.shape=(2,) for input.shape=(2, 3). Integer class indices need an integer dtype"
         ),
     ):
         torch_compat.cross_entropy(CLASS_LOGITS, np.array([0.0, 2.0]))
+    with pytest.raises(ValueError, match=re.escape("target.shape=(2, 4, 3) for input.shape=(2, 3, 4)")):
+        torch_compat.cross_entropy(np.zeros((2, 3, 4)), np.zeros((2, 4, 3)))  # as the caller wrote them
     with pytest.raises(
         ValueError,
         match=re.escape(

@@ -281,9 +281,9 @@ def cross_entropy(
         "input", input, xp, 0 if input.ndim == 1 else 1,
         advice="cross_entropy applies log_softmax itself: pass the logits (the values before the softmax).",
     )
-    logits = _class_axis_last(input, xp)
     if is_real_floating(target):
-        return _cross_entropy_with_probabilities(logits, target, weight, label_smoothing, reduction, xp)
+        return _cross_entropy_with_probabilities(input, target, weight, label_smoothing, reduction, xp)
+    logits = _class_axis_last(input, xp)
     _check_index_target(target, input, num_classes, ignore_index, xp)
     counted, safe_target = _counted_targets(target, ignore_index, xp)
     loss = core.label_smoothed_sparse_softmax_cross_entropy(safe_target, logits, label_smoothing, weight)
@@ -292,15 +292,15 @@ def cross_entropy(
     return weighted_mean_and_reduce(loss, weights, reduction)
 
 
-def _cross_entropy_with_probabilities(logits, target, weight, label_smoothing, reduction, xp):
-    check_same_dtype("input", logits, "target", target)
-    target = _class_axis_last(target, xp)
-    if shape_of(target) != shape_of(logits):
+def _cross_entropy_with_probabilities(input, target, weight, label_smoothing, reduction, xp):
+    check_same_dtype("input", input, "target", target)
+    if shape_of(target) != shape_of(input):
         raise ValueError(
             "argument `target`: probability targets must have the shape of the input; received "
-            f"target.shape={shape_of(target)} for the input's shape (classes last) {shape_of(logits)}. "
+            f"target.shape={shape_of(target)} for input.shape={shape_of(input)}. "
             "Integer class indices need an integer dtype"
         )
+    logits, target = _class_axis_last(input, xp), _class_axis_last(target, xp)
     check_in_closed_interval(
         "target", target, xp, 0.0, 1.0, hint="probability targets are probabilities of each class"
     )
