@@ -163,6 +163,16 @@ def test_mixing_numpy_and_torch_arguments_is_a_type_error(name):
         BINARY_LOSSES[name](torch.from_numpy(valid_prediction(name)), HALF)
 
 
+@pytest.mark.parametrize(
+    "function",
+    [keras_compat.sparse_categorical_crossentropy, keras_compat.categorical_generalized_cross_entropy],
+)
+def test_numpy_labels_with_torch_probabilities_in_the_sparse_keras_losses_are_a_clear_type_error(function):
+    kwargs = {"q": 0.5} if function is keras_compat.categorical_generalized_cross_entropy else {}
+    with pytest.raises(TypeError, match=r"received a mix of numpy\.ndarray, torch\.Tensor"):
+        function(np.array([0, 1]), torch.tensor([[0.7, 0.3], [0.4, 0.6]]), **kwargs)
+
+
 @pytest.mark.parametrize("name", ["cross_entropy", "nll_loss", "mse_loss"])
 def test_mixing_numpy_and_torch_in_the_new_losses_is_a_type_error(name):
     with pytest.raises(TypeError, match=r"received a mix of numpy\.ndarray, torch\.Tensor"):

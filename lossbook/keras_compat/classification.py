@@ -142,6 +142,7 @@ def categorical_crossentropy(
 def _integer_labels(y_true: ArrayLike, y_pred: ArrayLike, axis: int, ignore_class: int | None, xp):
     """Keras's sparse labels: a trailing axis of 1 is squeezed; float labels are taken as integers."""
     y_true = as_array_like(y_true, y_pred)
+    namespace(y_true, y_pred)  # a NumPy/torch mix: the usual clear TypeError
     if y_true.ndim == y_pred.ndim and y_true.shape[axis] == 1:
         y_true = xp.squeeze(y_true, axis=axis)
     expected = tuple(n for i, n in enumerate(shape_of(y_pred)) if i != axis % y_pred.ndim)
