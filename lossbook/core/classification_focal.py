@@ -131,6 +131,8 @@ def _focal_term_of_hard_target(z_t: ArrayLike, gamma: float, xp) -> ArrayLike:
     :math:`h + r` (:func:`_two_product`), so that the large exponent is rounded only once, by ``exp``;
     for :math:`z_t < 0` it is :math:`e^{-\gamma l}\,(l - z_t)`.
     """
+    if z_t.dtype != xp.float64:  # the split is float64's (a 53-bit significand): narrower formats
+        return xp.astype(_focal_term_of_hard_target(xp.astype(z_t, xp.float64), gamma, xp), z_t.dtype)
     correct = z_t >= 0
     log1p_e = xp.log1p(xp.exp(xp.where(correct, -z_t, z_t)))
     # Beyond z_t = 1e4 the loss is 0 in every float format; the cap keeps the split from overflowing.
