@@ -145,9 +145,9 @@ def multi_margin(
     every wrong class that comes within the margin :math:`m` of the true class :math:`c` is charged
     (Crammer and Singer charge only the strongest one), and the sum is divided by the number of classes
     :math:`K` (not :math:`K - 1`), as PyTorch does. ``class_weight`` :math:`w` (shape ``(K,)``, default
-    all 1) scales each example by the weight of its *true* class, after the power: PyTorch's
-    documentation writes :math:`\max(0, w_c(m - f_c + f_j))^p`, its kernel computes
-    :math:`w_c \max(0, m - f_c + f_j)^p`, and this is the kernel's formula.
+    all 1) scales each example by the weight of its *true* class, after the power,
+    :math:`w_c \max(0, m - f_c + f_j)^p`, as ``torch.nn.MultiMarginLoss`` documents and its kernel
+    computes.
 
     Reference: Weston and Watkins, "Support vector machines for multi-class pattern recognition", ESANN
     1999; ``torch.nn.MultiMarginLoss``.

@@ -67,8 +67,8 @@ def multi_margin_loss(
 
     ``input`` holds scores :math:`x`, shape ``(C,)`` or ``(N, C)``; ``target`` the class indices, shape
     ``()`` (or ``(1,)``) for one example and ``(N,)`` for a batch; ``p`` is 1 or 2; ``weight`` one
-    weight per class, shape ``(C,)``, applied after the power (as PyTorch's kernel does, not as its
-    documentation writes it). ``"mean"`` divides by :math:`N`, not by the weights
+    weight per class, shape ``(C,)`` (the functional docstring's "weights for each sample" means the
+    class of each sample), applied after the power. ``"mean"`` divides by :math:`N`, not by the weights
     (:func:`lossbook.core.multi_margin`).
     """
     xp = namespace(input, target, weight)
