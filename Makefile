@@ -57,9 +57,10 @@ unit:
 
 # Strict nbval (every output compared, not --nbval-lax). --dist loadfile sends all the cells of a
 # notebook to one worker, in order; nbval starts a fresh kernel for each notebook file and stops it
-# after the notebook's last cell.
+# after the notebook's last cell. OMP_NUM_THREADS=1: two kernels at once, each with a thread per core,
+# made torch's small training loops spin against each other (the margin chapter's 40 s became 3 s).
 notebooks:
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	  -q -p no:cacheprovider -p no:hypothesispytest -n $(JOBS) --dist loadfile $(NOTEBOOKS)
 
 build:
@@ -72,7 +73,7 @@ browser:
 	  -p no:hypothesispytest --confcutdir tests/browser
 
 refresh: setup
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	OMP_NUM_THREADS=1 $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
 	  --NotebookExporter.preprocessors='["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \
 	  --CoalesceStreamsPreprocessor.enabled=True $(NB)
