@@ -478,3 +478,13 @@ def test_gaussian_input_and_target_of_different_shapes_are_a_value_error_where_p
 def test_gaussian_unknown_reduction_is_a_value_error():
     with pytest.raises(ValueError, match=re.escape("argument `reduction`: expected one of")):
         torch_compat.gaussian_nll_loss(LOGITS, HALF, 1.0, reduction="avg")
+
+
+def test_poisson_nll_loss_of_a_zero_count_at_a_zero_rate_is_its_limit_0_where_pytorch_gives_nan():
+    """exp(-inf) - 0 * (-inf): PyTorch multiplies 0 by -inf (NaN); lossbook takes the limit, 0."""
+    log_rate = torch.tensor([-math.inf, 0.0], dtype=torch.float64)
+    counts = torch.tensor([0.0, 2.0], dtype=torch.float64)
+    ours = torch_compat.poisson_nll_loss(log_rate, counts, reduction="none")
+    theirs = F.poisson_nll_loss(log_rate, counts, reduction="none")
+    assert ours[0] == 0.0 and torch.isnan(theirs[0])
+    assert ours[1] == theirs[1]

@@ -158,6 +158,10 @@ def poisson_nll_loss(
     rates with ``log_input=False``. ``full=True`` adds Stirling's approximation of :math:`\log y!`
     (:func:`lossbook.core.stirling_term`), which makes the value the full negative log-likelihood, up
     to the approximation's error. Targets must be non-negative; with ``log_input=False`` so must the rates.
+
+    One deliberate difference: a count of 0 at a log-rate of :math:`-\infty` (a rate of exactly 0)
+    costs :math:`e^{-\infty} - 0 \cdot (-\infty) = 0` here, its limit, where PyTorch's
+    :math:`0 \cdot (-\infty)` gives NaN.
     """
     xp = namespace(input, target)
     reduction = reduction_from_legacy(size_average, reduce, reduction)
