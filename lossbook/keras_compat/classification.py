@@ -63,24 +63,30 @@ def binary_crossentropy(
     """
     y_true, y_pred, xp = prepare_pair(y_true, y_pred)
     label_smoothing = check_number_in_closed_interval("label_smoothing", label_smoothing, 0.0, 1.0)
-    check_in_closed_interval(
-        "y_true", y_true, xp, 0.0, 1.0, hint="binary cross-entropy targets are probabilities"
-    )
+    _check_binary_inputs(y_true, y_pred, xp, from_logits, "binary cross-entropy")
     y_true = smooth_binary_labels(y_true, label_smoothing)
+    if from_logits:
+        elementwise = core.binary_cross_entropy_with_logits(y_true, y_pred)
+    else:
+        elementwise = core.binary_cross_entropy(y_true, clip_probabilities(y_pred))
+    return mean_over_axis(elementwise, axis=axis)
+
+
+def _check_binary_inputs(y_true: ArrayLike, y_pred: ArrayLike, xp, from_logits: bool, loss: str) -> None:
+    """The checks of Keras's binary losses: targets in [0, 1]; logits finite and not all probability-like
+    with ``from_logits=True``, else probabilities in [0, 1] (Keras would clip anything silently)."""
+    check_in_closed_interval("y_true", y_true, xp, 0.0, 1.0, hint=f"{loss} targets are probabilities")
     if from_logits:
         check_logits(
             "y_pred", y_pred, xp,
             advice="If they are probabilities (a sigmoid output), use from_logits=False.",
         )
-        elementwise = core.binary_cross_entropy_with_logits(y_true, y_pred)
     else:
         check_in_closed_interval(
             "y_pred", y_pred, xp, 0.0, 1.0,
             hint="With from_logits=False, y_pred must be probabilities; values outside [0, 1] look "
             "like logits: pass from_logits=True (Keras would silently clip them to [1e-7, 1 - 1e-7])",
         )
-        elementwise = core.binary_cross_entropy(y_true, clip_probabilities(y_pred))
-    return mean_over_axis(elementwise, axis=axis)
 
 
 def _refuse_single_class(y_pred: ArrayLike, axis: int, function: str) -> None:

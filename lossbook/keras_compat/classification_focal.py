@@ -25,11 +25,14 @@ from lossbook._arrays import ArrayLike, as_array_like, is_array
 from lossbook._validation import (
     LikelyMistakeWarning,
     check_in_closed_interval,
-    check_logits,
     check_number_in_closed_interval,
     warn_at_caller,
 )
-from lossbook.keras_compat.classification import _check_probabilities_or_logits, _refuse_single_class
+from lossbook.keras_compat.classification import (
+    _check_binary_inputs,
+    _check_probabilities_or_logits,
+    _refuse_single_class,
+)
 from lossbook.keras_compat.conventions import (
     clip_probabilities,
     mean_over_axis,
@@ -78,9 +81,7 @@ def binary_focal_crossentropy(
     """
     y_true, y_pred, xp = prepare_pair(y_true, y_pred)
     label_smoothing = check_number_in_closed_interval("label_smoothing", label_smoothing, 0.0, 1.0)
-    check_in_closed_interval(
-        "y_true", y_true, xp, 0.0, 1.0, hint="binary focal cross-entropy targets are probabilities"
-    )
+    _check_binary_inputs(y_true, y_pred, xp, from_logits, "binary focal cross-entropy")
     if not apply_class_balancing and alpha != KERAS_ALPHA:
         warn_at_caller(
             f"argument `alpha`: alpha={alpha!r} has no effect unless apply_class_balancing=True "
@@ -89,17 +90,7 @@ def binary_focal_crossentropy(
         )
     y_true = smooth_binary_labels(y_true, label_smoothing)
     if from_logits:
-        check_logits(
-            "y_pred", y_pred, xp,
-            advice="If they are probabilities (a sigmoid output), use from_logits=False.",
-        )
         y_pred = core.sigmoid(y_pred)
-    else:
-        check_in_closed_interval(
-            "y_pred", y_pred, xp, 0.0, 1.0,
-            hint="With from_logits=False, y_pred must be probabilities; values outside [0, 1] look "
-            "like logits: pass from_logits=True",
-        )
     weight = core.binary_focal_weight(
         y_true, y_pred, gamma=gamma, alpha=alpha if apply_class_balancing else None
     )
