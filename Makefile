@@ -55,7 +55,7 @@ unit:
 	$(BIN)/python -m pytest tests -m "not browser" -q -p no:cacheprovider -p no:nbval \
 	  -n $(JOBS) --dist loadfile
 
-# Strict nbval (every output compared, not --nbval-lax). --dist loadfile sends all the cells of a
+# Strict nbval (every output compared; no lax mode). --dist loadfile sends all the cells of a
 # notebook to one worker, in order; nbval starts a fresh kernel for each notebook file and stops it
 # after the notebook's last cell. OMP_NUM_THREADS=1: two kernels at once, each with a thread per core,
 # made torch's small training loops spin against each other (the margin chapter's 40 s became 3 s).

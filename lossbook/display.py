@@ -11,6 +11,8 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 SIGNIFICANT_DIGITS = 6
 """Numbers print with this many significant digits, so a last-bit difference between CPUs never shows."""
 
@@ -55,6 +57,28 @@ def fmt_bound(value: float, bounds: Sequence[float] = (1e-15, 1e-12, 1e-9, 1e-6)
         if value < bound:
             return f"< {bound:.0e}"
     return fmt(value)  # also "nan" for a NaN
+
+
+def max_relative_difference(pairs: Iterable[tuple[Any, Any]]) -> float:
+    """The largest relative difference :math:`|a - b| / |b|` over every element of every ``(a, b)`` pair.
+
+    The chapters' one-line agreement checks: ``a`` is lossbook's value, ``b`` the framework's. Each may
+    be a NumPy array, a torch tensor (a Keras result on the torch backend is one), or a number; both
+    are compared in float64. Where ``b`` is 0 the difference itself counts. A NaN anywhere makes the
+    result NaN (``fmt_bound`` prints it), so a check can never pass by skipping it.
+    """
+    worst = 0.0
+    for ours, theirs in pairs:
+        ours, theirs = _as_float64(ours), _as_float64(theirs)
+        scale = np.where(theirs == 0, 1.0, np.abs(theirs))
+        worst = float(np.max([worst, np.max(np.abs(ours - theirs) / scale)]))
+    return worst
+
+
+def _as_float64(values: Any) -> np.ndarray:
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    return np.asarray(values, dtype=np.float64)
 
 
 def fmt_magnitude(value: float) -> str:

@@ -128,3 +128,10 @@ def test_fmt_prints_a_one_element_array_of_any_shape_as_a_number():
     assert display.fmt(np.array([[1.25]])) == "1.25"
     assert display.fmt(torch.tensor([[[-0.0]]])) == "0"
     assert display.fmt(np.array([1.0, 2.0])) == "[1. 2.]"  # not one number: fmt_array is for arrays
+
+
+def test_max_relative_difference_compares_numpy_torch_and_numbers_and_lets_a_nan_through():
+    pairs = [(np.array([1.0, 0.0]), torch.tensor([1.0 + 1e-9, 0.0])), (2.0, np.float32(2.5))]
+    assert display.max_relative_difference(pairs) == 0.2
+    assert display.max_relative_difference([(np.array([3.0]), np.array([0.0]))]) == 3.0  # |b| = 0: absolute
+    assert math.isnan(display.max_relative_difference([(np.array([np.nan, 1.0]), np.ones(2)), (1.0, 1.0)]))
